@@ -1,0 +1,186 @@
+"""Keras models behind :class:`~skdenoise.DenoisingAutoencoder`.
+
+Each builder is a plain function of explicit arguments that returns an
+uncompiled ``keras.Model`` made of two nested models, ``encoder`` and
+``decoder``, so the estimator can expose both without holding separate copies
+of their weights.
+"""
+
+import math
+
+import keras
+from keras import layers
+
+ENCODER_NAME = "encoder"
+DECODER_NAME = "decoder"
+
+
+class _SeedSequence:
+    """Hand out a distinct initializer seed for each layer, from one integer."""
+
+    def __init__(self, seed):
+        self._seed = int(seed)
+        self._count = 0
+
+    def glorot(self):
+        self._count += 1
+        return keras.initializers.GlorotUniform(seed=self._seed + self._count)
+
+
+def _pooled_size(size, n_pools):
+    # MaxPooling2D(padding="same") rounds up at every halving.
+    for _ in range(n_pools):
+        size = math.ceil(size / 2)
+    return size
+
+
+def build_conv_autoencoder(image_shape, latent_dim, *, output_activation, seed):
+    """Build the convolutional denoising autoencoder for images.
+
+    Encoder: Conv 16 → BatchNorm → MaxPool, Conv 32 → BatchNorm → MaxPool,
+    Conv 32, Dense latent. The decoder mirrors it with Conv2DTranspose layers,
+    batch normalisation and upsampling, and ends in a 3×3 convolution with
+    `output_activation`. For ``image_shape=(28, 28, 1)`` and
+    ``latent_dim=128`` the model has 440,865 parameters.
+
+    Parameters
+    ----------
+    image_shape : tuple of (int, int, int)
+        Height, width and channels of one image. Sizes that are not a
+        multiple of 4 are padded by the pooling and cropped at the end.
+
+    latent_dim : int
+        Size of the code.
+
+    output_activation : str
+        Activation of the last layer (``"sigmoid"`` for data in [0, 1]).
+
+    seed : int
+        Seed of the weight initializers.
+
+    Returns
+    -------
+    model : keras.Model
+        Autoencoder whose layers named ``"encoder"`` and ``"decoder"`` are
+        the two halves.
+    """
+    height, width, channels = image_shape
+    seeds = _SeedSequence(seed)
+    conv = dict(kernel_size=3, padding="same", activation="relu")
+
+    encoder = keras.Sequential(
+        [
+            keras.Input(shape=image_shape),
+            layers.Conv2D(16, kernel_initializer=seeds.glorot(), **conv),
+            layers.BatchNormalization(),
+            layers.MaxPooling2D(2, padding="same"),
+            layers.Conv2D(32, kernel_initializer=seeds.glorot(), **conv),
+            layers.BatchNormalization(),
+            layers.MaxPooling2D(2, padding="same"),
+            layers.Conv2D(32, kernel_initializer=seeds.glorot(), **conv),
+            layers.Flatten(),
+            layers.Dense(latent_dim, kernel_initializer=seeds.glorot()),
+        ],
+        name=ENCODER_NAME,
+    )
+
+    code_height, code_width = _pooled_size(height, 2), _pooled_size(width, 2)
+    decoder_layers = [
+        keras.Input(shape=(latent_dim,)),
+        layers.Dense(
+            code_height * code_width * 32,
+            activation="relu",
+            kernel_initializer=seeds.glorot(),
+        ),
+        layers.Reshape((code_height, code_width, 32)),
+        layers.Conv2DTranspose(32, kernel_initializer=seeds.glorot(), **conv),
+        layers.BatchNormalization(),
+        layers.UpSampling2D(2),
+        layers.Conv2DTranspose(32, kernel_initializer=seeds.glorot(), **conv),
+        layers.BatchNormalization(),
+        layers.UpSampling2D(2),
+        layers.Conv2DTranspose(16, kernel_initializer=seeds.glorot(), **conv),
+        layers.Conv2D(
+            channels,
+            kernel_size=3,
+            padding="same",
+            activation=output_activation,
+            kernel_initializer=seeds.glorot(),
+        ),
+    ]
+    crop_height, crop_width = 4 * code_height - height, 4 * code_width - width
+    if crop_height or crop_width:
+        decoder_layers.append(
+            layers.Cropping2D(((0, crop_height), (0, crop_width)))
+        )
+    decoder = keras.Sequential(decoder_layers, name=DECODER_NAME)
+    return _join(encoder, decoder, image_shape)
+
+
+def build_dense_autoencoder(
+    n_features, latent_dim, hidden_layer_sizes, *, output_activation, seed
+):
+    """Build a fully connected autoencoder for tabular data.
+
+    The encoder is a stack of ReLU layers of `hidden_layer_sizes` followed by
+    a linear code of `latent_dim`; the decoder mirrors the hidden layers.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of one sample.
+
+    latent_dim : int
+        Size of the code.
+
+    hidden_layer_sizes : tuple of int
+        Widths of the encoder's hidden layers, from the input inwards.
+
+    output_activation : str
+        Activation of the last layer.
+
+    seed : int
+        Seed of the weight initializers.
+
+    Returns
+    -------
+    model : keras.Model
+        Autoencoder whose layers named ``"encoder"`` and ``"decoder"`` are
+        the two halves.
+    """
+    seeds = _SeedSequence(seed)
+    hidden = [
+        layers.Dense(units, activation="relu", kernel_initializer=seeds.glorot())
+        for units in hidden_layer_sizes
+    ]
+    encoder = keras.Sequential(
+        [
+            keras.Input(shape=(n_features,)),
+            *hidden,
+            layers.Dense(latent_dim, kernel_initializer=seeds.glorot()),
+        ],
+        name=ENCODER_NAME,
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input(shape=(latent_dim,)),
+            *[
+                layers.Dense(
+                    units, activation="relu", kernel_initializer=seeds.glorot()
+                )
+                for units in reversed(hidden_layer_sizes)
+            ],
+            layers.Dense(
+                n_features,
+                activation=output_activation,
+                kernel_initializer=seeds.glorot(),
+            ),
+        ],
+        name=DECODER_NAME,
+    )
+    return _join(encoder, decoder, (n_features,))
+
+
+def _join(encoder, decoder, input_shape):
+    inputs = keras.Input(shape=input_shape)
+    return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")

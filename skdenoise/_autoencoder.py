@@ -1,0 +1,689 @@
+"""The :class:`DenoisingAutoencoder` estimator."""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+import tensorflow as tf
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._architectures import (
+    DECODER_NAME,
+    ENCODER_NAME,
+    build_conv_autoencoder,
+    build_dense_autoencoder,
+)
+from ._input import (
+    check_sample_shape,
+    resolve_image_shape,
+    validate_samples,
+    validate_target,
+)
+from ._losses import LOSS_NAMES, check_targets_in_loss_domain, elementwise_loss
+from ._noise import GaussianNoiser
+from ._training_data import CorruptedBatches, corrupt
+
+
+class TrainingDivergedError(RuntimeError):
+    """Raised when the training loss becomes NaN or infinite.
+
+    The estimator is left as it was before the call to ``fit``.
+    """
+
+
+class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Denoising autoencoder: a Keras model as a scikit-learn transformer.
+
+    The model learns to reconstruct clean data from a corrupted copy of it.
+    ``fit(X)`` corrupts `X` with `noise`, drawn afresh every epoch, and
+    learns to undo it; ``fit(X_noisy, X_clean)`` learns from explicit pairs.
+    :meth:`transform` returns the latent codes (a non-linear counterpart of
+    :class:`~sklearn.decomposition.PCA`), :meth:`inverse_transform` decodes
+    them, and :meth:`predict` returns denoised data in the shape of its input.
+
+    Images, given as ``(n_samples, height, width[, channels])`` arrays or as
+    flat rows with `image_shape`, get a small convolutional network; other
+    data gets a fully connected one.
+
+    Parameters
+    ----------
+    latent_dim : int, default=128
+        Size of the code returned by :meth:`transform`.
+
+    noise : transformer or None, default=GaussianNoiser(noise_factor=0.5)
+        Corruption of the inputs when ``fit`` gets no `y`, for example
+        :class:`GaussianNoiser`. A copy is used, with its ``random_state``
+        (where it has one) set from the autoencoder's `random_state` for
+        every epoch, so the noise changes between epochs yet the fit is
+        reproducible. ``None`` makes a plain autoencoder. Its parameters are
+        nested ones, e.g. ``noise__noise_factor`` in a grid search.
+
+    architecture : {"auto", "conv", "dense"}, default="auto"
+        ``"conv"``: convolutional encoder and decoder for images.
+        ``"dense"``: fully connected layers of `hidden_layer_sizes`.
+        ``"auto"``: ``"conv"`` for images (image arrays, `image_shape`
+        given, or flat rows of a square number of at least 64 features),
+        ``"dense"`` otherwise.
+
+    image_shape : tuple of int or None, default=None
+        ``(height, width)`` or ``(height, width, channels)`` of flat rows.
+        ``None`` takes the shape of image arrays or, for flat rows, see
+        `architecture`.
+
+    hidden_layer_sizes : tuple of int, default=(256,)
+        Widths of the hidden layers of the dense encoder, from the input
+        inwards; the decoder mirrors them. Unused by the convolutional
+        architecture.
+
+    epochs : int, default=35
+        Passes over the training data in one call to :meth:`fit`.
+
+    batch_size : int, default=32
+        Samples per gradient step.
+
+    inference_batch_size : int, default=1024
+        Samples per step of :meth:`transform`, :meth:`predict`,
+        :meth:`inverse_transform`, :meth:`score` and of validation. It
+        bounds the memory these take on large inputs.
+
+    learning_rate : float, default=1e-3
+        Learning rate of the Adam optimizer.
+
+    loss : {"binary_crossentropy", "mse", "mean_squared_error", "mae", \
+            "mean_absolute_error"}, default="binary_crossentropy"
+        Reconstruction loss. Binary cross-entropy needs data in [0, 1].
+
+    output_activation : {"auto", "sigmoid", "linear", "relu"}, default="auto"
+        Activation of the last layer. ``"auto"`` is ``"sigmoid"`` for binary
+        cross-entropy and ``"linear"`` for the other losses.
+
+    validation_fraction : float or None, default=0.1
+        Fraction of the samples held out, at random, to report
+        ``val_loss`` in `history_` and for `early_stopping`. The held-out
+        inputs are corrupted once, so their loss is comparable across epochs.
+        ``None`` or 0 trains on all samples.
+
+    early_stopping : bool, default=False
+        Stop when the validation loss (the training loss without validation)
+        has not improved by `tol` for `n_iter_no_change` epochs, and keep the
+        best weights.
+
+    n_iter_no_change : int, default=10
+        Patience of `early_stopping`.
+
+    tol : float, default=1e-4
+        Smallest improvement that counts for `early_stopping`.
+
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks. Copies are used, so the parameter itself is
+        never modified.
+
+    warm_start : bool, default=False
+        Continue training the fitted model on the next call to :meth:`fit`
+        instead of starting anew.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the validation split, the shuffling
+        and the noise. An int makes fits reproducible. ``None`` draws fresh
+        seeds from the operating system and leaves NumPy's global state
+        alone.
+
+    verbose : int, default=0
+        0 is silent, 1 shows a progress bar per epoch, 2 one line per epoch.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained autoencoder; its layers ``"encoder"`` and ``"decoder"``
+        are `encoder_` and `decoder_`.
+
+    encoder_ : keras.Model
+        Maps samples to codes.
+
+    decoder_ : keras.Model
+        Maps codes to reconstructions.
+
+    history_ : dict of str to list of float
+        Per-epoch ``"loss"`` and, with validation, ``"val_loss"``, over all
+        fits of a warm-started estimator.
+
+    n_iter_ : int
+        Number of epochs trained, over all fits of a warm-started estimator.
+
+    architecture_ : {"conv", "dense"}
+        Architecture used.
+
+    image_shape_ : tuple of (int, int, int) or None
+        ``(height, width, channels)`` of the images, None for tabular data.
+
+    n_features_in_ : int
+        Number of values per sample seen during :term:`fit`
+        (``height * width * channels`` for images).
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    GaussianNoiser : The default corruption.
+    sklearn.decomposition.PCA : Linear dimensionality reduction.
+    sklearn.neural_network.MLPRegressor : Fully connected network trained
+        with the same kind of stopping rules.
+
+    Notes
+    -----
+    The default convolutional model follows the Keras denoising tutorial:
+    Conv 16 → BatchNorm → MaxPool, Conv 32 → BatchNorm → MaxPool, Conv 32,
+    Dense code; mirrored with Conv2DTranspose, BatchNorm and upsampling, and
+    a sigmoid output. For 28×28 grey images and ``latent_dim=128`` it has
+    440,865 parameters.
+
+    A failed or interrupted :meth:`fit` (including
+    :class:`TrainingDivergedError` and ``KeyboardInterrupt``) leaves the
+    estimator as it was before the call: unfitted, or with its previous
+    model.
+
+    Prediction does not go through ``keras.Model.predict``: a compiled
+    TensorFlow function is called on batches of `inference_batch_size`,
+    which keeps single-sample latency around a millisecond.
+
+    References
+    ----------
+    .. [1] P. Vincent, H. Larochelle, Y. Bengio and P.-A. Manzagol,
+       "Extracting and composing robust features with denoising
+       autoencoders", ICML 2008.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdenoise import DenoisingAutoencoder
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(size=(200, 20))
+    >>> dae = DenoisingAutoencoder(latent_dim=4, epochs=2, random_state=0)
+    >>> dae.fit(X)
+    DenoisingAutoencoder(epochs=2, latent_dim=4, random_state=0)
+    >>> dae.transform(X).shape
+    (200, 4)
+    >>> dae.predict(X[:3]).shape
+    (3, 20)
+    >>> dae.architecture_
+    'dense'
+    """
+
+    _parameter_constraints: dict = {
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "noise": [HasMethods(["fit", "transform"]), None],
+        "architecture": [StrOptions({"auto", "conv", "dense"})],
+        "image_shape": [tuple, list, None],
+        "hidden_layer_sizes": [tuple, list],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "inference_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [StrOptions(set(LOSS_NAMES))],
+        "output_activation": [StrOptions({"auto", "sigmoid", "linear", "relu"})],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left"), None],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        latent_dim=128,
+        *,
+        noise=GaussianNoiser(noise_factor=0.5),
+        architecture="auto",
+        image_shape=None,
+        hidden_layer_sizes=(256,),
+        epochs=35,
+        batch_size=32,
+        inference_batch_size=1024,
+        learning_rate=1e-3,
+        loss="binary_crossentropy",
+        output_activation="auto",
+        validation_fraction=0.1,
+        early_stopping=False,
+        n_iter_no_change=10,
+        tol=1e-4,
+        callbacks=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.latent_dim = latent_dim
+        self.noise = noise
+        self.architecture = architecture
+        self.image_shape = image_shape
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.inference_batch_size = inference_batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.output_activation = output_activation
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Train the autoencoder.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Clean data when `y` is None: the model learns to reconstruct it
+            from its corruption by `noise`. Otherwise the (noisy) inputs.
+
+        y : array-like of the same shape as `X`, or None, default=None
+            Clean targets for explicit ``fit(X_noisy, X_clean)`` pairs. A
+            one-dimensional `y`, such as the class labels that a
+            :class:`~sklearn.pipeline.Pipeline` passes to every step, is
+            ignored.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        return self._fit(X, y, epochs=self.epochs, continue_training=self.warm_start)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def partial_fit(self, X, y=None):
+        """Train for one epoch on a chunk of data, keeping the model.
+
+        Chunks of a data set too large for memory can be streamed through
+        this method, for example by :class:`dask_ml.wrappers.Incremental`.
+        The first call builds the model; later ones continue training it,
+        optimizer state included, with new noise. No validation split is
+        made.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            A chunk of clean data, or of noisy inputs when `y` is given.
+
+        y : array-like of the same shape as `X`, or None, default=None
+            Clean targets for the chunk; see :meth:`fit`.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        return self._fit(X, y, epochs=1, continue_training=True, validate=False)
+
+    def _fit(self, X, y, *, epochs, continue_training, validate=True):
+        first_call = not (continue_training and hasattr(self, "model_"))
+        X, sample_shape = validate_samples(self, X, reset=first_call)
+        y = validate_target(y, X)
+        check_targets_in_loss_domain(X if y is None else y, self.loss, name=(
+            "X (the clean target)" if y is None else "y"
+        ))
+        if first_call:
+            self._initialize(X.shape[1], sample_shape)
+        else:
+            check_sample_shape(sample_shape, self.image_shape_)
+
+        X, y = self._to_model_shape(X), None if y is None else self._to_model_shape(y)
+        train, validation = self._split(X, y, validate)
+        model = self._build_model() if first_call else self.model_
+        backup = None if first_call else _snapshot(model)
+        try:
+            history = self._fit_epochs(model, train, validation, epochs)
+        except BaseException:
+            if backup is not None:
+                _restore(model, backup)
+            raise
+
+        self.model_ = model
+        self._inference_functions = {}
+        for key, values in history.items():
+            self.history_.setdefault(key, []).extend(values)
+        self.n_iter_ += len(history.get("loss", []))
+        return self
+
+    def _initialize(self, n_features, sample_shape):
+        """Resolve the data-dependent settings of a fresh fit."""
+        self.image_shape_ = resolve_image_shape(
+            self.image_shape, sample_shape, n_features, self.architecture
+        )
+        if self.architecture == "auto":
+            self.architecture_ = "dense" if self.image_shape_ is None else "conv"
+        else:
+            self.architecture_ = self.architecture
+        self._n_features_out = self.latent_dim
+        self.history_ = {}
+        self.n_iter_ = 0
+        if self.random_state is None:
+            # A fresh OS-seeded generator: never NumPy's global state.
+            rng = np.random.default_rng()
+        else:
+            rng = np.random.default_rng(
+                check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            )
+        init_seed, split_seed, train_seed, score_seed = rng.integers(
+            np.iinfo(np.int32).max, size=4
+        )
+        self._seeds = {
+            "init": int(init_seed),
+            "split": int(split_seed),
+            "train": int(train_seed),
+            "score": int(score_seed),
+        }
+
+    def _to_model_shape(self, X_flat):
+        if self.architecture_ == "conv":
+            return X_flat.reshape(X_flat.shape[0], *self.image_shape_)
+        return X_flat
+
+    def _split(self, X, y, validate):
+        """Hold out a random validation set, corrupted once."""
+        n_samples = X.shape[0]
+        n_validation = (
+            int(np.floor(n_samples * self.validation_fraction))
+            if validate and self.validation_fraction
+            else 0
+        )
+        if validate and self.validation_fraction and n_validation == 0:
+            warnings.warn(
+                f"validation_fraction={self.validation_fraction} of {n_samples} "
+                "samples leaves no validation sample; training without "
+                "validation.",
+                UserWarning,
+            )
+        if n_validation >= n_samples:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} of {n_samples} "
+                "samples leaves no training sample."
+            )
+        if n_validation == 0:
+            return (X, y), None
+        order = np.random.default_rng(self._seeds["split"]).permutation(n_samples)
+        train_idx, val_idx = order[n_validation:], order[:n_validation]
+        X_val = X[val_idx]
+        if y is not None:
+            validation = (X_val, y[val_idx])
+        elif self.noise is not None:
+            validation = (corrupt(self.noise, X_val, self._seeds["split"]), X_val)
+        else:
+            validation = (X_val, X_val)
+        return (X[train_idx], None if y is None else y[train_idx]), validation
+
+    def _build_model(self):
+        output_activation = self.output_activation
+        if output_activation == "auto":
+            is_bce = LOSS_NAMES[self.loss] == "binary_crossentropy"
+            output_activation = "sigmoid" if is_bce else "linear"
+        if self.architecture_ == "conv":
+            model = build_conv_autoencoder(
+                self.image_shape_,
+                self.latent_dim,
+                output_activation=output_activation,
+                seed=self._seeds["init"],
+            )
+        else:
+            model = build_dense_autoencoder(
+                self.n_features_in_,
+                self.latent_dim,
+                tuple(self.hidden_layer_sizes),
+                output_activation=output_activation,
+                seed=self._seeds["init"],
+            )
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+            loss=LOSS_NAMES[self.loss],
+        )
+        return model
+
+    def _fit_epochs(self, model, train, validation, epochs):
+        """Run Keras training; return the per-epoch history as plain lists."""
+        X_train, y_train = train
+        batches = CorruptedBatches(
+            targets=X_train if y_train is None else y_train,
+            inputs=None if y_train is None else X_train,
+            noise=self.noise,
+            batch_size=self.batch_size,
+            seed=self._seeds["train"],
+            first_epoch=self.n_iter_ if hasattr(self, "n_iter_") else 0,
+        )
+        callbacks = [keras.callbacks.TerminateOnNaN()]
+        if self.early_stopping:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="loss" if validation is None else "val_loss",
+                    patience=self.n_iter_no_change,
+                    min_delta=self.tol,
+                    restore_best_weights=True,
+                )
+            )
+        callbacks.extend(copy.deepcopy(cb) for cb in self.callbacks or [])
+        history = model.fit(
+            batches,
+            epochs=epochs,
+            # The batches are shuffled already, from our seeds; Keras would
+            # reorder them with Python's global random module.
+            shuffle=False,
+            validation_data=validation,
+            validation_batch_size=self.inference_batch_size,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+        history = {key: [float(v) for v in values] for key, values in history.history.items()}
+        losses = history.get("loss", [])
+        if not losses or not np.all(np.isfinite(losses)):
+            raise TrainingDivergedError(
+                "Training diverged: the loss became "
+                f"{losses[-1] if losses else 'undefined'}. Lower learning_rate, "
+                "scale the data, or check it for extreme values. The estimator "
+                "is left as it was before this fit."
+            )
+        return history
+
+    # ------------------------------------------------------------ inference
+
+    @property
+    def encoder_(self):
+        """Keras model mapping samples to codes."""
+        return self.model_.get_layer(ENCODER_NAME)
+
+    @property
+    def decoder_(self):
+        """Keras model mapping codes to reconstructions."""
+        return self.model_.get_layer(DECODER_NAME)
+
+    def transform(self, X):
+        """Encode samples into latent codes.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Samples, flat or as images like in :meth:`fit`.
+
+        Returns
+        -------
+        codes : ndarray of float32 of shape (n_samples, latent_dim)
+            Latent codes.
+        """
+        X = self._validate_for_inference(X)
+        return self._run_batched(ENCODER_NAME, X)
+
+    def inverse_transform(self, X):
+        """Decode latent codes back into data space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, latent_dim)
+            Latent codes, as returned by :meth:`transform`.
+
+        Returns
+        -------
+        X_original : ndarray of float32 of shape (n_samples, n_features_in_)
+            Reconstructions as flat rows; reshape them with `image_shape_`
+            for images.
+        """
+        check_is_fitted(self)
+        codes = check_array(X, dtype=np.float32, input_name="X")
+        if codes.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {codes.shape[1]} features, but inverse_transform of "
+                f"{type(self).__name__} is expecting {self._n_features_out} "
+                "(latent_dim) features as input."
+            )
+        decoded = self._run_batched(DECODER_NAME, codes)
+        return decoded.reshape(decoded.shape[0], -1)
+
+    def predict(self, X):
+        """Denoise samples.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Noisy samples, flat or as images like in :meth:`fit`.
+
+        Returns
+        -------
+        X_denoised : ndarray of float32
+            Reconstructions, in the shape of `X`.
+        """
+        original_shape = _shape_of(X)
+        X = self._validate_for_inference(X)
+        return self._run_batched("autoencoder", X).reshape(original_shape)
+
+    def score(self, X, y=None):
+        """Return the negative reconstruction loss of denoising `X`.
+
+        Greater is better, so model selection such as
+        :class:`~sklearn.model_selection.GridSearchCV` needs no scorer.
+        Without `y`, `X` is taken as clean, corrupted by `noise` with a seed
+        fixed at fit time (the same corruption for every model of a search
+        with the same `random_state`), and denoised. With `y`, `X` is the
+        noisy input and `y` the clean target.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Clean samples, or noisy ones when `y` is given.
+
+        y : array-like of the same shape as `X`, or None, default=None
+            Clean targets. A one-dimensional `y` (class labels) is ignored.
+
+        Returns
+        -------
+        score : float
+            Minus the mean `loss` per value.
+        """
+        X = self._validate_for_inference(X)
+        target = validate_target(y, X.reshape(X.shape[0], -1))
+        if target is None:
+            target = X
+            if self.noise is not None:
+                X = corrupt(self.noise, X, self._seeds["score"])
+        else:
+            target = self._to_model_shape(target)
+        loss = 0.0
+        step = self.inference_batch_size
+        for start in range(0, X.shape[0], step):
+            reconstruction = self._run_batched("autoencoder", X[start : start + step])
+            loss += elementwise_loss(
+                target[start : start + step], reconstruction, self.loss
+            ).sum()
+        return -float(loss / target.size)
+
+    def _validate_for_inference(self, X):
+        check_is_fitted(self)
+        X, sample_shape = validate_samples(self, X, reset=False)
+        check_sample_shape(sample_shape, self.image_shape_)
+        return self._to_model_shape(X)
+
+    def _run_batched(self, part, X):
+        """Apply one of the Keras models to `X` in bounded batches."""
+        function = self._inference_function(part)
+        step = self.inference_batch_size
+        outputs = [
+            function(np.ascontiguousarray(X[start : start + step])).numpy()
+            for start in range(0, X.shape[0], step)
+        ]
+        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+    def _inference_function(self, part):
+        # Model.predict costs tens of milliseconds per call in set-up alone; a
+        # tf.function with a batch-agnostic signature is traced once per model.
+        function = self._inference_functions.get(part)
+        if function is None:
+            network = self.model_ if part == "autoencoder" else self.model_.get_layer(part)
+            spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
+            function = tf.function(
+                lambda x: network(x, training=False), input_signature=[spec]
+            )
+            self._inference_functions[part] = function
+        return function
+
+    # -------------------------------------------------------------- plumbing
+
+    def __getstate__(self):
+        # A copy: the base class may hand over the live __dict__ itself.
+        state = dict(super().__getstate__())
+        # Compiled functions are cheap to rebuild and cannot be pickled.
+        state.pop("_inference_functions", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "model_" in state:
+            self._inference_functions = {}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        tags.target_tags.required = False
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+def _shape_of(X):
+    shape = getattr(X, "shape", None)
+    return tuple(shape) if shape is not None else np.shape(X)
+
+
+def _snapshot(model):
+    optimizer_variables = getattr(model.optimizer, "variables", [])
+    return (
+        model.get_weights(),
+        [variable.numpy() for variable in optimizer_variables],
+    )
+
+
+def _restore(model, snapshot):
+    weights, optimizer_values = snapshot
+    model.set_weights(weights)
+    for variable, value in zip(model.optimizer.variables, optimizer_values):
+        variable.assign(value)

@@ -1,0 +1,174 @@
+"""Corruption transformers used to train denoising autoencoders."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import validate_data
+
+
+def _validate_clip(clip):
+    if clip is None:
+        return None
+    try:
+        low, high = clip
+        low, high = float(low), float(high)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"clip must be None or a pair (low, high) of numbers; got {clip!r}."
+        ) from None
+    if not low < high:
+        raise ValueError(f"clip must satisfy low < high; got {clip!r}.")
+    return low, high
+
+
+class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Corrupt data with additive Gaussian noise.
+
+    Each value becomes ``x + noise_factor * z`` with ``z`` drawn from the
+    standard normal distribution, then clipped to ``clip``. The transformer is
+    stateless: :meth:`fit` only validates its input.
+
+    It is the default corruption of
+    :class:`~skdenoise.DenoisingAutoencoder`, where it is a nested parameter
+    (``noise__noise_factor`` can be tuned by a grid search).
+
+    Parameters
+    ----------
+    noise_factor : float, default=0.5
+        Standard deviation of the added noise.
+
+    clip : tuple of (float, float) or None, default=(0.0, 1.0)
+        Range the corrupted values are clipped to. The default keeps pixel
+        intensities scaled to [0, 1] valid targets and inputs for a
+        binary cross-entropy loss. ``None`` disables clipping.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the noise. Pass an int for the same noise on every call to
+        :meth:`transform`; with ``None`` every call draws new noise from
+        NumPy's global generator.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    DenoisingAutoencoder : Learns to undo this corruption.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdenoise import GaussianNoiser
+    >>> X = np.full((2, 3), 0.5)
+    >>> noiser = GaussianNoiser(noise_factor=0.1, random_state=0)
+    >>> noiser.fit_transform(X).round(2)
+    array([[0.51, 0.49, 0.56],
+           [0.51, 0.45, 0.54]])
+    """
+
+    _parameter_constraints: dict = {
+        "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "clip": [tuple, list, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, noise_factor=0.5, *, clip=(0.0, 1.0), random_state=None):
+        self.noise_factor = noise_factor
+        self.clip = clip
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        """Validate the parameters and the input; nothing is learned.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Data to corrupt later.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The transformer.
+        """
+        self._validate_params()
+        _validate_clip(self.clip)
+        validate_data(self, X, reset=True, dtype=(np.float64, np.float32))
+        return self
+
+    def transform(self, X):
+        """Return a corrupted copy of `X`.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Data to corrupt.
+
+        Returns
+        -------
+        X_noisy : ndarray of shape (n_samples, n_features)
+            Corrupted data, of the same floating dtype as `X` (float64 for
+            integer input).
+        """
+        # Stateless: fit is not required, but features seen by fit are checked.
+        X = validate_data(
+            self,
+            X,
+            reset=not hasattr(self, "n_features_in_"),
+            dtype=(np.float64, np.float32),
+        )
+        self._validate_params()
+        return corrupt_gaussian(
+            X,
+            noise_factor=self.noise_factor,
+            clip=_validate_clip(self.clip),
+            random_state=check_random_state(self.random_state),
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.non_deterministic = self.random_state is None
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def corrupt_gaussian(X, *, noise_factor, clip, random_state):
+    """Add scaled standard normal noise to an array and clip it.
+
+    Works on arrays of any shape (images included) and keeps their dtype.
+
+    Parameters
+    ----------
+    X : ndarray
+        Floating point data.
+
+    noise_factor : float
+        Standard deviation of the noise.
+
+    clip : tuple of (float, float) or None
+        Range of the output; ``None`` leaves it unbounded.
+
+    random_state : numpy.random.RandomState or numpy.random.Generator
+        Source of the noise.
+
+    Returns
+    -------
+    X_noisy : ndarray
+        Corrupted data, same shape and dtype as `X`.
+    """
+    noise = random_state.standard_normal(size=X.shape).astype(X.dtype, copy=False)
+    X_noisy = X + noise_factor * noise
+    if clip is not None:
+        np.clip(X_noisy, clip[0], clip[1], out=X_noisy)
+    return X_noisy
