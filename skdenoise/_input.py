@@ -19,9 +19,14 @@ MIN_INFERRED_IMAGE_SIDE = 8
 
 
 def _ndim(X):
+    """Number of dimensions of an array-like, or None if it has none."""
     ndim = getattr(X, "ndim", None)
-    if ndim is None and isinstance(X, (list, tuple)):
-        ndim = np.ndim(np.asarray(X, dtype=object))
+    if ndim is None:
+        try:
+            ndim = np.asarray(X).ndim
+        except ValueError:
+            # Ragged nested lists: check_array reports them better.
+            return None
     return ndim
 
 
