@@ -1,0 +1,90 @@
+"""Bad input gets a clear error from validation, never a TensorFlow traceback."""
+
+import numpy as np
+import pytest
+
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+
+
+@pytest.fixture(scope="module")
+def fitted(digits):
+    return DenoisingAutoencoder(latent_dim=4, epochs=1, random_state=0).fit(digits[:64])
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.full((10, 784), np.nan), "NaN"),
+        (np.full((10, 784), np.inf), "infinity"),
+        (np.full((10, 784), 1e300), "too large"),
+        (np.zeros((0, 784)), "0 sample"),
+        (np.zeros((10, 0)), "0 feature"),
+        (np.array([["a"] * 784] * 10), "could not convert string"),
+        (np.zeros((10, 784), dtype=complex), "Complex"),
+        (np.zeros(784), "Expected 2D array"),
+        (np.zeros((2, 2, 2, 2, 2)), "stack of images"),
+    ],
+)
+def test_fit_rejects_bad_input_clearly(X, message):
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        dae.fit(X)
+    assert not hasattr(dae, "model_")
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        (np.zeros((3, 100)), "X has 100 features, but DenoisingAutoencoder is expecting 784"),
+        (np.full((3, 784), np.nan), "NaN"),
+        (np.zeros((0, 784)), "0 sample"),
+        (np.zeros((3, 27, 28)), "X has 756 features"),
+    ],
+)
+@pytest.mark.parametrize("method", ["transform", "predict", "score"])
+def test_inference_rejects_bad_input_clearly(fitted, X, message, method):
+    with pytest.raises(ValueError, match=message):
+        getattr(fitted, method)(X)
+
+
+def test_inverse_transform_checks_the_code_width(fitted):
+    with pytest.raises(ValueError, match="expecting 4 .latent_dim. features"):
+        fitted.inverse_transform(np.zeros((2, 5)))
+
+
+def test_binary_crossentropy_needs_data_in_unit_interval():
+    X = np.random.RandomState(0).normal(size=(20, 5))
+    with pytest.raises(ValueError, match=r"binary_crossentropy.*\[0, 1\].*loss='mse'"):
+        DenoisingAutoencoder(latent_dim=2, epochs=1).fit(X)
+    DenoisingAutoencoder(latent_dim=2, epochs=1, loss="mse", random_state=0).fit(X)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"latent_dim": 0}, "latent_dim"),
+        ({"loss": "hinge"}, "loss"),
+        ({"noise": "gaussian"}, "noise"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"batch_size": 0}, "batch_size"),
+    ],
+)
+def test_bad_parameters_fail_with_sklearn_message(params, message):
+    with pytest.raises(ValueError, match=f"The '{message}' parameter"):
+        DenoisingAutoencoder(**params).fit(np.zeros((10, 4)))
+
+
+def test_noise_that_changes_shape_is_reported():
+    class Truncate(GaussianNoiser):
+        def transform(self, X):
+            return X[:, :2]
+
+    with pytest.raises(ValueError, match="must keep the shape"):
+        DenoisingAutoencoder(noise=Truncate(), epochs=1).fit(np.zeros((10, 4)))
+
+
+def test_too_few_samples_for_validation_warns():
+    X = np.random.RandomState(0).uniform(size=(5, 4))
+    with pytest.warns(UserWarning, match="leaves no validation sample"):
+        dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0).fit(X)
+    assert "val_loss" not in dae.history_

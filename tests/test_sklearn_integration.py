@@ -1,0 +1,123 @@
+"""DenoisingAutoencoder inside scikit-learn's composition and model selection."""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.preprocessing import MinMaxScaler
+
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+
+
+def small_dae(**params):
+    defaults = dict(latent_dim=8, epochs=1, random_state=0)
+    return DenoisingAutoencoder(**{**defaults, **params})
+
+
+def test_feature_names_out_and_pandas_output(digits):
+    dae = small_dae().fit(digits[:100])
+    names = dae.get_feature_names_out()
+    assert list(names) == [f"denoisingautoencoder{i}" for i in range(8)]
+    frame = pd.DataFrame(digits[:100], columns=[f"px{i}" for i in range(784)])
+    dae = small_dae().set_output(transform="pandas").fit(frame)
+    codes = dae.transform(frame)
+    assert isinstance(codes, pd.DataFrame)
+    assert list(codes.columns) == list(names)
+    assert list(dae.feature_names_in_) == list(frame.columns)
+    with pytest.warns(UserWarning, match="feature names"):
+        dae.transform(digits[:5])
+
+
+def test_union_with_pca_feeds_a_classifier(mnist_sample):
+    X, y = mnist_sample
+    model = make_pipeline(
+        make_union(PCA(n_components=5), small_dae(latent_dim=6)),
+        LogisticRegression(max_iter=200),
+    )
+    model.fit(X[:300], y[:300])
+    features = model[0].transform(X[:4])
+    assert features.shape == (4, 11)
+    assert model[0].get_feature_names_out()[-1] == "denoisingautoencoder__denoisingautoencoder5"
+    assert model.score(X[300:400], y[300:400]) > 0.3
+
+
+def test_gridsearch_over_latent_dim_needs_no_scorer(tabular):
+    search = GridSearchCV(
+        small_dae(hidden_layer_sizes=(16,), epochs=3), {"latent_dim": [1, 3]}, cv=2
+    ).fit(tabular)
+    assert search.best_params_["latent_dim"] in (1, 3)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert np.all(search.cv_results_["mean_test_score"] < 0)
+
+
+def test_gridsearch_parallel_over_nested_noise_factor(tabular):
+    pipe = make_pipeline(MinMaxScaler(), small_dae(latent_dim=3, hidden_layer_sizes=(16,)))
+    search = GridSearchCV(
+        pipe,
+        {"denoisingautoencoder__noise__noise_factor": [0.1, 0.4]},
+        cv=2,
+        n_jobs=2,
+    ).fit(tabular)
+    assert len(search.cv_results_["params"]) == 2
+    assert search.best_estimator_[-1].noise.noise_factor in (0.1, 0.4)
+    # Workers fit clones: the estimator given to the search is left untouched.
+    assert pipe[-1].noise.noise_factor == 0.5 and not hasattr(pipe[-1], "model_")
+
+
+def test_set_params_reaches_the_noise():
+    dae = small_dae(noise=GaussianNoiser(noise_factor=0.5))
+    dae.set_params(noise__noise_factor=0.2)
+    assert dae.get_params()["noise__noise_factor"] == 0.2
+
+
+def test_clone_is_unfitted_and_equal(digits):
+    dae = small_dae().fit(digits[:50])
+    copy = clone(dae)
+    assert not hasattr(copy, "model_")
+    assert copy.get_params()["latent_dim"] == 8
+    assert copy.noise is not dae.noise
+
+
+def test_pickle_round_trip_keeps_outputs_and_shared_weights(digits):
+    dae = small_dae(warm_start=True).fit(digits[:100])
+    restored = pickle.loads(pickle.dumps(dae))
+    np.testing.assert_array_equal(restored.transform(digits[:10]), dae.transform(digits[:10]))
+    np.testing.assert_array_equal(restored.predict(digits[:10]), dae.predict(digits[:10]))
+    # Encoder and decoder stay parts of the model after loading: training the
+    # model trains them.
+    restored.fit(digits[:100])
+    assert restored.n_iter_ == 2
+    assert not np.array_equal(restored.transform(digits[:10]), dae.transform(digits[:10]))
+    np.testing.assert_allclose(
+        restored.inverse_transform(restored.transform(digits[:10])),
+        restored.predict(digits[:10]),
+        atol=1e-5,
+    )
+
+
+def test_pickled_model_loads_in_a_fresh_process(digits, tmp_path):
+    dae = small_dae().fit(digits[:100])
+    path = tmp_path / "dae.pkl"
+    path.write_bytes(pickle.dumps(dae))
+    np.save(tmp_path / "X.npy", digits[:10])
+    np.save(tmp_path / "expected.npy", dae.transform(digits[:10]))
+    code = f"""
+import pickle, numpy as np
+dae = pickle.loads(open({str(path)!r}, "rb").read())
+X = np.load({str(tmp_path / "X.npy")!r})
+np.testing.assert_array_equal(dae.transform(X), np.load({str(tmp_path / "expected.npy")!r}))
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("ok")
