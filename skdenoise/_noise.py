@@ -47,8 +47,9 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     random_state : int, RandomState instance or None, default=None
         Seed of the noise. Pass an int for the same noise on every call to
-        :meth:`transform`; with ``None`` every call draws new noise from
-        NumPy's global generator.
+        :meth:`transform`. With ``None`` every call draws new noise from a
+        generator seeded by the operating system; NumPy's global random state
+        is never used.
 
     Attributes
     ----------
@@ -70,8 +71,8 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     >>> X = np.full((2, 3), 0.5)
     >>> noiser = GaussianNoiser(noise_factor=0.1, random_state=0)
     >>> noiser.fit_transform(X).round(2)
-    array([[0.51, 0.49, 0.56],
-           [0.51, 0.45, 0.54]])
+    array([[0.5 , 0.65, 0.5 ],
+           [0.6 , 0.56, 0.36]])
     """
 
     _parameter_constraints: dict = {
@@ -132,7 +133,7 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             X,
             noise_factor=self.noise_factor,
             clip=_validate_clip(self.clip),
-            random_state=check_random_state(self.random_state),
+            rng=_noise_generator(self.random_state),
         )
 
     def __sklearn_tags__(self):
@@ -143,7 +144,19 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
-def corrupt_gaussian(X, *, noise_factor, clip, random_state):
+def _noise_generator(random_state):
+    """A NumPy Generator for the noise, from a scikit-learn `random_state`.
+
+    Generators draw normal variates several times faster than RandomState,
+    and directly in float32.
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    return np.random.default_rng(seed)
+
+
+def corrupt_gaussian(X, *, noise_factor, clip, rng):
     """Add scaled standard normal noise to an array and clip it.
 
     Works on arrays of any shape (images included) and keeps their dtype.
@@ -159,7 +172,7 @@ def corrupt_gaussian(X, *, noise_factor, clip, random_state):
     clip : tuple of (float, float) or None
         Range of the output; ``None`` leaves it unbounded.
 
-    random_state : numpy.random.RandomState or numpy.random.Generator
+    rng : numpy.random.Generator
         Source of the noise.
 
     Returns
@@ -167,8 +180,10 @@ def corrupt_gaussian(X, *, noise_factor, clip, random_state):
     X_noisy : ndarray
         Corrupted data, same shape and dtype as `X`.
     """
-    noise = random_state.standard_normal(size=X.shape).astype(X.dtype, copy=False)
-    X_noisy = X + noise_factor * noise
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    X_noisy = rng.standard_normal(size=X.shape, dtype=dtype)
+    X_noisy *= noise_factor
+    X_noisy += X
     if clip is not None:
         np.clip(X_noisy, clip[0], clip[1], out=X_noisy)
     return X_noisy
