@@ -11,6 +11,7 @@ if _keras.backend.backend() != "tensorflow":
 
 from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError  # noqa: E402
 from ._noise import GaussianNoiser  # noqa: E402
+from ._persistence import load  # noqa: E402
 
-__all__ = ["DenoisingAutoencoder", "GaussianNoiser", "TrainingDivergedError"]
+__all__ = ["DenoisingAutoencoder", "GaussianNoiser", "TrainingDivergedError", "load"]
 __version__ = "0.1.0"

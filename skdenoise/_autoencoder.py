@@ -339,12 +339,29 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return self._fit(X, y, epochs=1, continue_training=True, validate=False)
 
     def _fit(self, X, y, *, epochs, continue_training, validate=True):
+        # Any failure, interruption included, puts back the state before the
+        # call: fitted attributes, model weights and optimizer state.
+        state = self.__dict__.copy()
+        model = getattr(self, "model_", None)
+        weights = None if model is None else _snapshot(model)
+        try:
+            return self._fit_unguarded(X, y, epochs, continue_training, validate)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            if weights is not None:
+                _restore(model, weights)
+            raise
+
+    def _fit_unguarded(self, X, y, epochs, continue_training, validate):
         first_call = not (continue_training and hasattr(self, "model_"))
         X, sample_shape = validate_samples(self, X, reset=first_call)
         y = validate_target(y, X)
-        check_targets_in_loss_domain(X if y is None else y, self.loss, name=(
-            "X (the clean target)" if y is None else "y"
-        ))
+        check_targets_in_loss_domain(
+            X if y is None else y,
+            self.loss,
+            name="X (the clean target)" if y is None else "y",
+        )
         if first_call:
             self._initialize(X.shape[1], sample_shape)
         else:
@@ -353,19 +370,15 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         X, y = self._to_model_shape(X), None if y is None else self._to_model_shape(y)
         train, validation = self._split(X, y, validate)
         model = self._build_model() if first_call else self.model_
-        backup = None if first_call else _snapshot(model)
-        try:
-            history = self._fit_epochs(model, train, validation, epochs)
-        except BaseException:
-            if backup is not None:
-                _restore(model, backup)
-            raise
+        history = self._fit_epochs(model, train, validation, epochs)
 
         self.model_ = model
         self._inference_functions = {}
-        for key, values in history.items():
-            self.history_.setdefault(key, []).extend(values)
-        self.n_iter_ += len(history.get("loss", []))
+        self.history_ = {
+            key: self.history_.get(key, []) + history.get(key, [])
+            for key in {**self.history_, **history}
+        }
+        self.n_iter_ += len(history["loss"])
         return self
 
     def _initialize(self, n_features, sample_shape):
@@ -470,7 +483,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             noise=self.noise,
             batch_size=self.batch_size,
             seed=self._seeds["train"],
-            first_epoch=self.n_iter_ if hasattr(self, "n_iter_") else 0,
+            first_epoch=self.n_iter_,
         )
         callbacks = [keras.callbacks.TerminateOnNaN()]
         if self.early_stopping:
@@ -646,6 +659,31 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             )
             self._inference_functions[part] = function
         return function
+
+    # ------------------------------------------------------------ persistence
+
+    def save(self, path):
+        """Save the fitted estimator to one file, in a format safe to load.
+
+        The file is a zip of the Keras model in its native format and a JSON
+        document of the parameters and fitted attributes; see
+        :func:`skdenoise.load`. Unlike pickle or joblib, loading it never
+        runs code from the file. Keras callbacks are not saved, and the
+        noise must be a :class:`GaussianNoiser`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write. An existing file is replaced only once the new
+            one is complete.
+
+        See Also
+        --------
+        skdenoise.load : Load the file.
+        """
+        from ._persistence import save_estimator
+
+        save_estimator(self, path)
 
     # -------------------------------------------------------------- plumbing
 

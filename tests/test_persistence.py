@@ -1,0 +1,162 @@
+"""Safe saving and loading, and what pickle is for."""
+
+import io
+import json
+import os
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+
+import skdenoise
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+
+
+@pytest.fixture(scope="module")
+def fitted(digits):
+    return DenoisingAutoencoder(
+        latent_dim=8, epochs=1, noise=GaussianNoiser(0.3, clip=(0.0, 1.0)), random_state=0
+    ).fit(digits[:200])
+
+
+@pytest.fixture
+def saved(fitted, tmp_path):
+    path = tmp_path / "dae.skd"
+    fitted.save(path)
+    return path
+
+
+def test_round_trip_gives_identical_outputs(fitted, saved, digits):
+    loaded = skdenoise.load(saved)
+    assert loaded.get_params(deep=True).keys() == fitted.get_params(deep=True).keys()
+    assert repr(loaded) == repr(fitted)
+    assert loaded.noise.clip == (0.0, 1.0) and loaded.noise.noise_factor == 0.3
+    for method in ["transform", "predict"]:
+        np.testing.assert_array_equal(
+            getattr(loaded, method)(digits[200:230]), getattr(fitted, method)(digits[200:230])
+        )
+    assert loaded.score(digits[200:230]) == fitted.score(digits[200:230])
+    assert loaded.history_ == fitted.history_ and loaded.n_iter_ == fitted.n_iter_
+    assert loaded.image_shape_ == fitted.image_shape_
+
+
+def test_loaded_estimator_can_keep_training(saved, digits):
+    loaded = skdenoise.load(saved).set_params(warm_start=True)
+    loaded.fit(digits[:100])
+    assert loaded.n_iter_ == 2
+
+
+def test_feature_names_survive(tabular, tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(tabular, columns=[f"c{i}" for i in range(tabular.shape[1])])
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0).fit(frame)
+    dae.save(tmp_path / "f.skd")
+    loaded = skdenoise.load(tmp_path / "f.skd")
+    assert list(loaded.feature_names_in_) == list(frame.columns)
+
+
+def _rewrite(path, target, *, document=None, model_config=None, model_bytes=None):
+    with zipfile.ZipFile(path) as archive:
+        estimator_json = json.loads(archive.read("estimator.json"))
+        keras_bytes = archive.read("model.keras")
+    if document is not None:
+        estimator_json = document(estimator_json)
+    if model_config is not None:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(keras_bytes)) as src, zipfile.ZipFile(out, "w") as dst:
+            for item in src.namelist():
+                data = src.read(item)
+                if item == "config.json":
+                    data = json.dumps(model_config(json.loads(data))).encode()
+                dst.writestr(item, data)
+        keras_bytes = out.getvalue()
+    if model_bytes is not None:
+        keras_bytes = model_bytes
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("estimator.json", json.dumps(estimator_json))
+        archive.writestr("model.keras", keras_bytes)
+    return target
+
+
+def test_a_lambda_layer_is_refused(saved, tmp_path):
+    lambda_model = keras.Sequential([keras.Input((784,)), keras.layers.Lambda(lambda x: x * 2)])
+    keras_path = tmp_path / "lambda.keras"
+    lambda_model.save(keras_path)
+    bad = _rewrite(saved, tmp_path / "bad.skd", model_bytes=keras_path.read_bytes())
+    with pytest.raises(ValueError, match="'Lambda'.*refusing"):
+        skdenoise.load(bad)
+
+
+def test_a_config_naming_an_arbitrary_callable_is_refused(saved, tmp_path):
+    def swap_activation(config):
+        text = json.dumps(config).replace('"activation": "sigmoid"', '"activation": "os.system"')
+        return json.loads(text)
+
+    with pytest.raises(ValueError, match="activation 'os.system'"):
+        skdenoise.load(_rewrite(saved, tmp_path / "a.skd", model_config=swap_activation))
+
+    def swap_module(config):
+        text = json.dumps(config).replace('"module": "keras.layers"', '"module": "os"', 1)
+        return json.loads(text)
+
+    with pytest.raises(ValueError, match="module 'os'"):
+        skdenoise.load(_rewrite(saved, tmp_path / "m.skd", model_config=swap_module))
+
+    def evil_noise(document):
+        document["params"]["noise"] = {"class": "subprocess.Popen", "params": {}}
+        return document
+
+    with pytest.raises(ValueError, match="only GaussianNoiser"):
+        skdenoise.load(_rewrite(saved, tmp_path / "n.skd", document=evil_noise))
+
+    def unknown_param(document):
+        document["params"]["__class__"] = "x"
+        return document
+
+    with pytest.raises(ValueError, match="unknown"):
+        skdenoise.load(_rewrite(saved, tmp_path / "p.skd", document=unknown_param))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"garbage" * 100, "truncate"],
+    ids=["empty", "garbage", "truncated"],
+)
+def test_damaged_files_give_one_clear_error(saved, tmp_path, content):
+    path = tmp_path / "damaged.skd"
+    if content == "truncate":
+        content = saved.read_bytes()[: os.path.getsize(saved) // 2]
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="not a readable skdenoise estimator file"):
+        skdenoise.load(path)
+
+
+def test_other_zip_files_are_refused(tmp_path):
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(ValueError, match="no 'estimator.json'"):
+        skdenoise.load(path)
+
+
+def test_missing_file_is_an_oserror(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        skdenoise.load(tmp_path / "nope.skd")
+
+
+def test_unfitted_estimator_cannot_be_saved(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        DenoisingAutoencoder().save(tmp_path / "x.skd")
+    assert not (tmp_path / "x.skd").exists()
+
+
+def test_noise_outside_the_safe_format_is_refused_at_save(tabular, tmp_path):
+    class MyNoise(GaussianNoiser):
+        pass
+
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, noise=MyNoise(), random_state=0).fit(tabular)
+    with pytest.raises(ValueError, match="use pickle or joblib"):
+        dae.save(tmp_path / "x.skd")
