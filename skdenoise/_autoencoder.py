@@ -1,5 +1,6 @@
 """The :class:`DenoisingAutoencoder` estimator."""
 
+import contextlib
 import copy
 import warnings
 from numbers import Integral, Real
@@ -132,6 +133,17 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         Continue training the fitted model on the next call to :meth:`fit`
         instead of starting anew.
 
+    distribution_strategy : {"mirrored", "multi_worker_mirrored"} or None, \
+            default=None
+        Data-parallel training with :mod:`tf.distribute`. ``"mirrored"``:
+        synchronous training on all GPUs of this process (on all logical CPU
+        devices when there is no GPU) with ``tf.distribute.MirroredStrategy``.
+        ``"multi_worker_mirrored"``: the same across machines with
+        ``tf.distribute.MultiWorkerMirroredStrategy``, configured by the
+        ``TF_CONFIG`` environment variable of each worker. `batch_size` is the
+        global batch, split between replicas. ``None`` trains on the default
+        device.
+
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, the validation split, the shuffling
         and the noise. An int makes fits reproducible. ``None`` draws fresh
@@ -239,6 +251,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "tol": [Interval(Real, 0, None, closed="left")],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
+        "distribution_strategy": [
+            StrOptions({"mirrored", "multi_worker_mirrored"}),
+            None,
+        ],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -263,6 +279,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         tol=1e-4,
         callbacks=None,
         warm_start=False,
+        distribution_strategy=None,
         random_state=None,
         verbose=0,
     ):
@@ -283,6 +300,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.tol = tol
         self.callbacks = callbacks
         self.warm_start = warm_start
+        self.distribution_strategy = distribution_strategy
         self.random_state = random_state
         self.verbose = verbose
 
@@ -449,6 +467,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return (X[train_idx], None if y is None else y[train_idx]), validation
 
     def _build_model(self):
+        with _distribution_scope(self.distribution_strategy):
+            return self._build_and_compile()
+
+    def _build_and_compile(self):
         output_activation = self.output_activation
         if output_activation == "auto":
             is_bce = LOSS_NAMES[self.loss] == "binary_crossentropy"
@@ -476,15 +498,34 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _fit_epochs(self, model, train, validation, epochs):
         """Run Keras training; return the per-epoch history as plain lists."""
+        replicas = model.distribute_strategy.num_replicas_in_sync
+        # Keras under tf.distribute fails on batches that do not split evenly
+        # between replicas.
+        batch_size = max(replicas, self.batch_size - self.batch_size % replicas)
+        inference_batch_size = max(
+            replicas, self.inference_batch_size - self.inference_batch_size % replicas
+        )
         X_train, y_train = train
         batches = CorruptedBatches(
             targets=X_train if y_train is None else y_train,
             inputs=None if y_train is None else X_train,
             noise=self.noise,
-            batch_size=self.batch_size,
+            batch_size=batch_size,
             seed=self._seeds["train"],
             first_epoch=self.n_iter_,
+            multiple_of=replicas,
         )
+        if validation is not None:
+            validation = CorruptedBatches(
+                targets=validation[1],
+                inputs=validation[0],
+                noise=None,
+                batch_size=inference_batch_size,
+                seed=0,
+                first_epoch=0,
+                shuffle=False,
+                multiple_of=replicas,
+            )
         callbacks = [keras.callbacks.TerminateOnNaN()]
         if self.early_stopping:
             callbacks.append(
@@ -503,7 +544,6 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             # reorder them with Python's global random module.
             shuffle=False,
             validation_data=validation,
-            validation_batch_size=self.inference_batch_size,
             callbacks=callbacks,
             verbose=self.verbose,
         )
@@ -705,6 +745,17 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         tags.target_tags.required = False
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+def _distribution_scope(name):
+    """The scope of the named tf.distribute strategy, or a null context."""
+    if name is None:
+        return contextlib.nullcontext()
+    if name == "multi_worker_mirrored":
+        return tf.distribute.MultiWorkerMirroredStrategy().scope()
+    devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+    strategy = tf.distribute.MirroredStrategy([device.name for device in devices])
+    return strategy.scope()
 
 
 def _shape_of(X):

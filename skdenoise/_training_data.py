@@ -5,6 +5,7 @@ import threading
 
 import keras
 import numpy as np
+import tensorflow as tf
 from sklearn.base import clone
 
 
@@ -75,9 +76,29 @@ class CorruptedBatches(keras.utils.PyDataset):
 
     first_epoch : int
         Index of the first epoch, for seeding.
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch.
+
+    multiple_of : int, default=1
+        Every batch holds a multiple of this many samples: the number of
+        replicas under a tf.distribute strategy, which fails on batches that
+        do not split evenly. Up to ``multiple_of - 1`` samples (others every
+        epoch, when shuffled) are left out of an epoch.
     """
 
-    def __init__(self, targets, inputs, noise, *, batch_size, seed, first_epoch):
+    def __init__(
+        self,
+        targets,
+        inputs,
+        noise,
+        *,
+        batch_size,
+        seed,
+        first_epoch,
+        shuffle=True,
+        multiple_of=1,
+    ):
         super().__init__()
         self.targets = targets
         self.inputs = inputs
@@ -85,12 +106,20 @@ class CorruptedBatches(keras.utils.PyDataset):
         self.batch_size = batch_size
         self.seed = seed
         self.first_epoch = first_epoch
+        self.shuffle = shuffle
+        self.n_samples = len(targets) - len(targets) % multiple_of
+        if self.n_samples == 0 or batch_size % multiple_of:
+            raise ValueError(
+                f"Training on {multiple_of} replicas needs at least as many "
+                f"samples and a batch size that they divide; got {len(targets)} "
+                f"samples and batch_size={batch_size}."
+            )
         self._epochs_begun = 0
         self._lock = threading.Lock()
         self._prepared = None
 
     def __len__(self):
-        return math.ceil(len(self.targets) / self.batch_size)
+        return math.ceil(self.n_samples / self.batch_size)
 
     def __getitem__(self, index):
         order, epoch_inputs = self._epoch_data()
@@ -114,6 +143,61 @@ class CorruptedBatches(keras.utils.PyDataset):
         """Index of the current epoch."""
         return self.first_epoch + max(self._epochs_begun - 1, 0)
 
+    def as_tf_dataset(self, epochs):
+        """The batches of `epochs` epochs in a row, as one ``tf.data.Dataset``.
+
+        Epoch ``first_epoch + k`` holds exactly the batches that this
+        object serves in its epoch ``k``, but the epoch index travels
+        through the pipeline instead of being counted by
+        :meth:`on_epoch_begin`, and batches are sliced in TensorFlow instead
+        of being handed over one by one from Python. Give it to
+        ``keras.Model.fit`` with ``epochs=epochs`` and
+        ``steps_per_epoch=len(self)``, so that one iterator runs through all
+        epochs.
+
+        Parameters
+        ----------
+        epochs : int
+            Number of epochs.
+
+        Returns
+        -------
+        dataset : tf.data.Dataset
+            ``epochs * len(self)`` batches of ``(inputs, targets)``.
+        """
+        sample_shape = self.targets.shape[1:]
+
+        def epoch_arrays(epoch):
+            order, epoch_inputs = self._shuffle_and_corrupt(int(epoch))
+            if epoch_inputs is None:
+                source = self.targets if self.inputs is None else self.inputs
+                epoch_inputs = source[order]
+            return (
+                np.asarray(epoch_inputs, dtype=np.float32),
+                np.asarray(self.targets[order], dtype=np.float32),
+            )
+
+        def load_epoch(epoch):
+            inputs, targets = tf.numpy_function(
+                epoch_arrays, [epoch], (tf.float32, tf.float32), stateful=False
+            )
+            inputs.set_shape((len(self.targets), *sample_shape))
+            targets.set_shape((len(self.targets), *sample_shape))
+            return inputs, targets
+
+        def batches_of(inputs, targets):
+            return tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(
+                self.batch_size
+            )
+
+        first = self.first_epoch
+        return (
+            tf.data.Dataset.range(first, first + epochs)
+            .map(load_epoch)
+            .flat_map(batches_of)
+            .prefetch(tf.data.AUTOTUNE)
+        )
+
     def _epoch_data(self):
         epoch = self.epoch
         with self._lock:
@@ -123,7 +207,9 @@ class CorruptedBatches(keras.utils.PyDataset):
 
     def _shuffle_and_corrupt(self, epoch):
         rng = np.random.default_rng([self.seed, epoch])
-        order = rng.permutation(len(self.targets))
+        n_samples = len(self.targets)
+        order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+        order = order[: self.n_samples]
         if self.inputs is not None or self.noise is None:
             return order, None
         # One vectorised call per epoch is far cheaper than one per batch.

@@ -1,0 +1,137 @@
+"""Out-of-core training, batched inference, Dask and tf.distribute."""
+
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from skdenoise import DenoisingAutoencoder
+
+
+def small_dae(**params):
+    defaults = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=1, random_state=0)
+    return DenoisingAutoencoder(**{**defaults, **params})
+
+
+def test_partial_fit_streams_chunks(tabular):
+    dae = small_dae()
+    for chunk in np.array_split(tabular, 3):
+        dae.partial_fit(chunk)
+    assert dae.n_iter_ == 3 and len(dae.history_["loss"]) == 3
+    assert "val_loss" not in dae.history_
+    assert dae.transform(tabular).shape == (300, 3)
+    with pytest.raises(ValueError, match="X has 5 features"):
+        dae.partial_fit(tabular[:, :5])
+    assert dae.n_iter_ == 3
+
+
+def test_partial_fit_learns_over_many_chunks(tabular):
+    dae = small_dae(learning_rate=3e-3)
+    before = None
+    for epoch in range(15):
+        for chunk in np.array_split(tabular, 3):
+            dae.partial_fit(chunk)
+        if before is None:
+            before = dae.score(tabular)
+    assert dae.score(tabular) > before
+
+
+def test_partial_fit_keeps_optimizer_state(tabular):
+    dae = small_dae().partial_fit(tabular[:100])
+    iterations = int(dae.model_.optimizer.iterations.numpy())
+    dae.partial_fit(tabular[100:200])
+    assert int(dae.model_.optimizer.iterations.numpy()) == 2 * iterations
+
+
+def test_partial_fit_with_explicit_pairs(tabular):
+    noisy = np.clip(tabular + 0.1, 0, 1)
+    dae = small_dae().partial_fit(noisy, tabular)
+    assert dae.n_iter_ == 1
+
+
+def test_dask_ml_incremental_drives_partial_fit(tabular):
+    da = pytest.importorskip("dask.array")
+    Incremental = pytest.importorskip("dask_ml.wrappers").Incremental
+    X = da.from_array(tabular, chunks=(100, tabular.shape[1]))
+    incremental = Incremental(small_dae(), shuffle_blocks=False).fit(X)
+    assert incremental.estimator_.n_iter_ == 3
+    codes = incremental.transform(X).compute()
+    np.testing.assert_allclose(codes, incremental.estimator_.transform(tabular), atol=1e-6)
+
+
+def test_inference_on_a_read_only_memmap_runs_in_bounded_batches(tmp_path, digits):
+    dae = DenoisingAutoencoder(latent_dim=8, epochs=1, random_state=0).fit(digits[:100])
+    n_samples = 8000
+    path = tmp_path / "big.npy"
+    big = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n_samples, 784))
+    big[:] = np.resize(digits, (n_samples, 784))
+    big.flush()
+    del big
+    X = np.load(path, mmap_mode="r")
+    assert not X.flags.writeable
+
+    tracemalloc.start()
+    codes = dae.transform(X)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # No copy of the 25 MB input: the codes and a batch or two at most.
+    assert peak < X.nbytes / 4
+    np.testing.assert_allclose(codes[:600], dae.transform(digits), atol=1e-5)
+    np.testing.assert_allclose(codes[-600:], dae.transform(np.resize(digits, (8000, 784))[-600:]), atol=1e-5)
+    assert dae.predict(X[:50]).shape == (50, 784)
+
+
+def test_gridsearch_on_a_dask_cluster(tabular):
+    distributed = pytest.importorskip("distributed")
+    import joblib
+
+    pipe = make_pipeline(MinMaxScaler(), small_dae())
+    grid = {"denoisingautoencoder__latent_dim": [1, 3]}
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:
+        with joblib.parallel_backend("dask"):
+            search = GridSearchCV(pipe, grid, cv=2).fit(tabular)
+        workers = client.run(lambda: 1)
+    assert len(workers) == 2
+    assert search.best_params_["denoisingautoencoder__latent_dim"] in (1, 3)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_mirrored_strategy_trains_on_two_logical_cpus():
+    # Logical devices must be set before TensorFlow starts: a fresh process.
+    code = textwrap.dedent(
+        """
+        import tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+        )
+        import pickle
+        import numpy as np
+        from skdenoise import DenoisingAutoencoder
+
+        X = np.random.RandomState(0).uniform(size=(256, 12)).astype("float32")
+        dae = DenoisingAutoencoder(
+            latent_dim=3, hidden_layer_sizes=(16,), epochs=2,
+            distribution_strategy="mirrored", random_state=0,
+        ).fit(X)
+        print("replicas", dae.model_.distribute_strategy.num_replicas_in_sync)
+        assert dae.transform(X).shape == (256, 3)
+        assert np.isfinite(dae.score(X))
+        restored = pickle.loads(pickle.dumps(dae))
+        np.testing.assert_allclose(restored.transform(X), dae.transform(X), atol=1e-6)
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "replicas 2" in result.stdout and "ok" in result.stdout
