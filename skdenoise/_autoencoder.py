@@ -26,6 +26,7 @@ from ._architectures import (
 )
 from ._input import (
     check_sample_shape,
+    reject_time_dtypes,
     resolve_image_shape,
     validate_samples,
     validate_target,
@@ -602,6 +603,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             for images.
         """
         check_is_fitted(self)
+        reject_time_dtypes(X)
         codes = check_array(X, dtype=np.float32, input_name="X")
         if codes.shape[1] != self._n_features_out:
             raise ValueError(

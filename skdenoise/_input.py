@@ -30,6 +30,22 @@ def _ndim(X):
     return ndim
 
 
+def reject_time_dtypes(X, input_name="X"):
+    """Raise a TypeError for dates and durations, which NumPy casts silently.
+
+    ``check_array`` turns datetime64 and timedelta64 values into counts of
+    days or seconds; such numbers are no pixels or features to denoise.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    dtypes = list(dtypes) if dtypes is not None else [getattr(X, "dtype", None)]
+    for dtype in dtypes:
+        if getattr(dtype, "kind", None) in ("m", "M"):
+            raise TypeError(
+                f"{input_name} has dtype {dtype}: dates and durations are not "
+                "numeric features. Convert them to numbers explicitly first."
+            )
+
+
 def _as_image_shape(shape):
     shape = tuple(int(s) for s in shape)
     return shape if len(shape) == 3 else (*shape, 1)
@@ -62,6 +78,7 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
     sample_shape : tuple of int or None
         Shape of one sample when `X` was given as images, None for 2-D data.
     """
+    reject_time_dtypes(X, input_name)
     ndim = _ndim(X)
     sample_shape = None
     if ndim is not None and ndim > 2:

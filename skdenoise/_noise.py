@@ -8,6 +8,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
+from ._input import reject_time_dtypes
+
 
 def _validate_clip(clip):
     if clip is None:
@@ -104,6 +106,7 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         _validate_clip(self.clip)
+        reject_time_dtypes(X)
         validate_data(self, X, reset=True, dtype=(np.float64, np.float32))
         return self
 
@@ -122,6 +125,7 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             integer input).
         """
         # Stateless: fit is not required, but features seen by fit are checked.
+        reject_time_dtypes(X)
         X = validate_data(
             self,
             X,
