@@ -2,6 +2,7 @@
 
 import contextlib
 import copy
+import functools
 import warnings
 from numbers import Integral, Real
 
@@ -696,8 +697,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         if function is None:
             network = self.model_ if part == "autoencoder" else self.model_.get_layer(part)
             spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
+            # A partial, not a lambda: TensorFlow keys its retracing warning
+            # on a function's code, which every fitted model's lambda shares.
             function = tf.function(
-                lambda x: network(x, training=False), input_signature=[spec]
+                functools.partial(network, training=False), input_signature=[spec]
             )
             self._inference_functions[part] = function
         return function
