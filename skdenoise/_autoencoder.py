@@ -34,13 +34,28 @@ from ._input import (
 )
 from ._losses import LOSS_NAMES, check_targets_in_loss_domain, elementwise_loss
 from ._noise import GaussianNoiser
-from ._training_data import CorruptedBatches, corrupt
+from ._training_data import CorruptedBatches, StopOnNonFiniteLoss, corrupt
 
 
 class TrainingDivergedError(RuntimeError):
     """Raised when the training loss becomes NaN or infinite.
 
     The estimator is left as it was before the call to ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdenoise import DenoisingAutoencoder, TrainingDivergedError
+    >>> X = np.random.RandomState(0).uniform(-1, 1, size=(64, 4)) * 3e19
+    >>> dae = DenoisingAutoencoder(latent_dim=2, loss="mse", noise=None,
+    ...                            learning_rate=10.0, epochs=1)
+    >>> try:
+    ...     dae.fit(X)
+    ... except TrainingDivergedError as error:
+    ...     print(str(error)[:34])
+    Training diverged: the loss became
+    >>> hasattr(dae, "model_")
+    False
     """
 
 
@@ -528,7 +543,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 shuffle=False,
                 multiple_of=replicas,
             )
-        callbacks = [keras.callbacks.TerminateOnNaN()]
+        callbacks = [StopOnNonFiniteLoss()]
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -725,6 +740,19 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         See Also
         --------
         skdenoise.load : Load the file.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> import skdenoise
+        >>> X = np.random.RandomState(0).uniform(size=(50, 6))
+        >>> dae = skdenoise.DenoisingAutoencoder(latent_dim=2, epochs=1,
+        ...                                      random_state=0).fit(X)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.skd")
+        >>> dae.save(path)
+        >>> skdenoise.load(path).transform(X[:2]).shape
+        (2, 2)
         """
         from ._persistence import save_estimator
 

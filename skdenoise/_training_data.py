@@ -215,3 +215,16 @@ class CorruptedBatches(keras.utils.PyDataset):
         # One vectorised call per epoch is far cheaper than one per batch.
         noise_seed = int(rng.integers(np.iinfo(np.int32).max))
         return order, corrupt(self.noise, self.targets[order], noise_seed)
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop training at the first NaN or infinite batch loss, silently.
+
+    Keras's ``TerminateOnNaN`` prints to stdout whatever the verbosity; the
+    estimator reports divergence itself, with an exception.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            self.model.stop_training = True
