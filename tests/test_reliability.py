@@ -33,10 +33,11 @@ class InterruptAtEpoch(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
-def test_diverging_run_raises_and_stays_unfitted():
+def test_diverging_run_raises_and_stays_unfitted(capfd):
     dae = small_dae(loss="mse", learning_rate=10.0, noise=None)
     with pytest.raises(TrainingDivergedError, match="diverged"):
         dae.fit(exploding_data())
+    assert capfd.readouterr().out == "", "verbose=0 prints nothing, even then"
     assert not hasattr(dae, "model_")
     with pytest.raises(Exception, match="not fitted"):
         check_is_fitted(dae)
