@@ -699,11 +699,17 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         """Apply one of the Keras models to `X` in bounded batches."""
         function = self._inference_function(part)
         step = self.inference_batch_size
-        outputs = [
-            function(np.ascontiguousarray(X[start : start + step])).numpy()
-            for start in range(0, X.shape[0], step)
-        ]
-        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+        output = None
+        for start in range(0, X.shape[0], step):
+            batch = function(np.ascontiguousarray(X[start : start + step])).numpy()
+            if output is None:
+                if len(batch) == X.shape[0]:
+                    return batch
+                # Filled in place: concatenating batches would hold the
+                # output twice at its peak.
+                output = np.empty((X.shape[0], *batch.shape[1:]), dtype=batch.dtype)
+            output[start : start + len(batch)] = batch
+        return output
 
     def _inference_function(self, part):
         # Model.predict costs tens of milliseconds per call in set-up alone; a

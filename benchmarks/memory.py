@@ -1,0 +1,146 @@
+"""Peak memory of inference on a large read-only memmap.
+
+Writes a float32 ``np.memmap`` of 200,000 x 784 values (627 MB) to
+``benchmarks/data/``, then, each in a fresh process so peaks do not mix,
+measures the growth of peak anonymous resident memory (``RssAnon`` of
+``/proc/self/status``, sampled every 5 ms: the heap, without the pages of
+the mapped file, which the kernel can drop at will) caused by:
+
+- ``DenoisingAutoencoder.transform`` on the memmap (batched, no copy);
+- ``keras.Model.predict`` of the same encoder on the same memmap;
+- ``DenoisingAutoencoder.transform`` on the array loaded into memory.
+
+Run from the repository root::
+
+    python benchmarks/memory.py [--n-samples 200000]
+
+Results go to ``benchmarks/results/memory.json`` and ``memory.md``.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from _common import BENCHMARKS_DIR, RESULTS_DIR, machine_info
+
+DATA = BENCHMARKS_DIR / "data" / "memmap_200k.npy"
+
+MEASURE = textwrap.dedent(
+    """
+    import os, pickle, sys, threading, time
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import numpy as np
+    method, data, model_path = sys.argv[1:4]
+
+    def anonymous_mb():
+        # Heap memory only: pages of the memory-mapped file are not counted.
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
+
+    with open(model_path, "rb") as file:
+        dae = pickle.load(file)
+    X = np.load(data, mmap_mode="r")
+    dae.transform(X[:2048])            # trace the functions first
+    dae.encoder_.predict(X[:2048].reshape(-1, 28, 28, 1), verbose=0)
+    if method == "in_memory":
+        X = np.array(X)
+    before = anonymous_mb()
+    peak = [before]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], anonymous_mb())
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    start = time.perf_counter()
+    if method == "keras_predict":
+        codes = dae.encoder_.predict(X.reshape(-1, 28, 28, 1), batch_size=1024, verbose=0)
+    else:
+        codes = dae.transform(X)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    print(before, peak[0], seconds, codes.nbytes / 2**20)
+    """
+)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-samples", type=int, default=200_000)
+    args = parser.parse_args(argv)
+
+    import pickle
+
+    import numpy as np
+
+    from skdenoise import DenoisingAutoencoder
+    from skdenoise.datasets import load_mnist_sample
+
+    digits = load_mnist_sample().data
+    DATA.parent.mkdir(parents=True, exist_ok=True)
+    big = np.lib.format.open_memmap(
+        DATA, mode="w+", dtype=np.float32, shape=(args.n_samples, 784)
+    )
+    for start in range(0, args.n_samples, len(digits)):
+        stop = min(start + len(digits), args.n_samples)
+        big[start:stop] = digits[: stop - start]
+    big.flush()
+    del big
+
+    dae = DenoisingAutoencoder(epochs=1, random_state=0).fit(digits[:500])
+    model_path = BENCHMARKS_DIR / "data" / "memory_model.pkl"
+    model_path.write_bytes(pickle.dumps(dae))
+
+    rows = []
+    for method in ["skdenoise_transform_memmap", "keras_predict", "in_memory"]:
+        output = subprocess.run(
+            [sys.executable, "-c", MEASURE, method, str(DATA), str(model_path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        before, after, seconds, output_mb = map(float, output[-4:])
+        rows.append(
+            {
+                "method": method,
+                "heap_before_mb": round(before),
+                "heap_peak_mb": round(after),
+                "heap_growth_mb": round(after - before),
+                "seconds": round(seconds, 2),
+                "output_mb": round(output_mb),
+            }
+        )
+        print(rows[-1], flush=True)
+
+    input_mb = args.n_samples * 784 * 4 / 2**20
+    RESULTS_DIR.mkdir(exist_ok=True)
+    result = {"n_samples": args.n_samples, "input_mb": round(input_mb), "rows": rows}
+    result["machine"] = machine_info()
+    (RESULTS_DIR / "memory.json").write_text(json.dumps(result, indent=1))
+    lines = [
+        f"Input: {args.n_samples:,} x 784 float32 memmap ({input_mb:.0f} MB), "
+        "encoded to 128-d codes.",
+        "",
+        "| method | peak heap growth (MB) | time (s) | output (MB) |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['method']} | {r['heap_growth_mb']} | {r['seconds']} | {r['output_mb']} |"
+        for r in rows
+    ]
+    (RESULTS_DIR / "memory.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    DATA.unlink()
+
+
+if __name__ == "__main__":
+    main()
