@@ -614,7 +614,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         Returns
         -------
-        X_original : ndarray of float32 of shape (n_samples, n_features_in_)
+        X_original : ndarray of float32 of shape (n_samples, n_features)
             Reconstructions as flat rows; reshape them with `image_shape_`
             for images.
         """
