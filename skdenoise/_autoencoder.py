@@ -86,6 +86,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         reproducible. ``None`` makes a plain autoencoder. Its parameters are
         nested ones, e.g. ``noise__noise_factor`` in a grid search.
 
+    score_noise : transformer or None, default=None
+        Corruption that :meth:`score` applies to clean data; None uses
+        `noise`. Set it to compare models trained on different noise on the
+        same task, as in a grid search over ``noise__noise_factor``: with the
+        default, each candidate would be scored on its own noise, and the
+        weakest noise would win.
+
     architecture : {"auto", "conv", "dense"}, default="auto"
         ``"conv"``: convolutional encoder and decoder for images.
         ``"dense"``: fully connected layers of `hidden_layer_sizes`.
@@ -253,6 +260,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     _parameter_constraints: dict = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "noise": [HasMethods(["fit", "transform"]), None],
+        "score_noise": [HasMethods(["fit", "transform"]), None],
         "architecture": [StrOptions({"auto", "conv", "dense"})],
         "image_shape": [tuple, list, None],
         "hidden_layer_sizes": [tuple, list],
@@ -281,6 +289,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         latent_dim=128,
         *,
         noise=GaussianNoiser(noise_factor=0.5),
+        score_noise=None,
         architecture="auto",
         image_shape=None,
         hidden_layer_sizes=(256,),
@@ -302,6 +311,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     ):
         self.latent_dim = latent_dim
         self.noise = noise
+        self.score_noise = score_noise
         self.architecture = architecture
         self.image_shape = image_shape
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -653,9 +663,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         Greater is better, so model selection such as
         :class:`~sklearn.model_selection.GridSearchCV` needs no scorer.
-        Without `y`, `X` is taken as clean, corrupted by `noise` with a seed
-        fixed at fit time (the same corruption for every model of a search
-        with the same `random_state`), and denoised. With `y`, `X` is the
+        Without `y`, `X` is taken as clean, corrupted by `score_noise` (or
+        `noise` when it is None) with a seed fixed at fit time (the same
+        corruption for every model of a search with the same
+        `random_state`), and denoised. With `y`, `X` is the
         noisy input and `y` the clean target.
 
         Parameters
@@ -676,8 +687,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         target = validate_target(y, X.reshape(X.shape[0], -1))
         if target is None:
             target = X
-            if self.noise is not None:
-                X = corrupt(self.noise, X, self._seeds["score"])
+            noise = self.noise if self.score_noise is None else self.score_noise
+            if noise is not None:
+                X = corrupt(noise, X, self._seeds["score"])
         else:
             target = self._to_model_shape(target)
         loss = 0.0

@@ -69,6 +69,9 @@ _ALLOWED_KERAS_CLASSES = frozenset(
 _FORBIDDEN_KERAS_CLASSES = frozenset({"__lambda__"})
 _ALLOWED_ACTIVATIONS = frozenset({"relu", "sigmoid", "linear"})
 
+# Parameters holding a noise transformer, saved by class name and parameters.
+_NOISE_PARAMS = ("noise", "score_noise")
+
 _FITTED_ATTRIBUTES = (
     "history_",
     "n_iter_",
@@ -187,9 +190,9 @@ def load(path):
 
 def _params_to_json(estimator):
     params = estimator.get_params(deep=False)
-    noise = params["noise"]
-    if noise is not None:
-        params["noise"] = _noise_to_json(noise)
+    for name in _NOISE_PARAMS:
+        if params[name] is not None:
+            params[name] = _noise_to_json(params[name])
     if params["callbacks"]:
         warnings.warn(
             "Keras callbacks are not saved; the loaded estimator has "
@@ -238,9 +241,11 @@ def _params_from_json(params):
             f"{sorted(set(params) - allowed) if isinstance(params, dict) else params!r}."
         )
     params = dict(params)
-    noise = params.get("noise")
-    if noise is not None:
-        noise_allowed = set(GaussianNoiser().get_params())
+    noise_allowed = set(GaussianNoiser().get_params())
+    for name in _NOISE_PARAMS:
+        noise = params.get(name)
+        if noise is None:
+            continue
         if (
             not isinstance(noise, dict)
             or noise.get("class") != "GaussianNoiser"
@@ -248,13 +253,13 @@ def _params_from_json(params):
             or set(noise["params"]) - noise_allowed
         ):
             raise ValueError(
-                f"The file's noise {noise!r} is not allowed: only GaussianNoiser "
-                "can be loaded."
+                f"The file's {name} {noise!r} is not allowed: only "
+                "GaussianNoiser can be loaded."
             )
         noise_params = dict(noise["params"])
         if isinstance(noise_params.get("clip"), list):
             noise_params["clip"] = tuple(noise_params["clip"])
-        params["noise"] = GaussianNoiser(**noise_params)
+        params[name] = GaussianNoiser(**noise_params)
     for name in ("image_shape", "hidden_layer_sizes"):
         if isinstance(params.get(name), list):
             params[name] = tuple(params[name])

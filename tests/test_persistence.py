@@ -160,3 +160,13 @@ def test_noise_outside_the_safe_format_is_refused_at_save(tabular, tmp_path):
     dae = DenoisingAutoencoder(latent_dim=2, epochs=1, noise=MyNoise(), random_state=0).fit(tabular)
     with pytest.raises(ValueError, match="use pickle or joblib"):
         dae.save(tmp_path / "x.skd")
+
+
+def test_score_noise_is_saved(tabular, tmp_path):
+    dae = DenoisingAutoencoder(
+        latent_dim=2, epochs=1, score_noise=GaussianNoiser(0.2), random_state=0
+    ).fit(tabular)
+    dae.save(tmp_path / "s.skd")
+    loaded = skdenoise.load(tmp_path / "s.skd")
+    assert loaded.score_noise.noise_factor == 0.2
+    assert loaded.score(tabular) == dae.score(tabular)

@@ -121,3 +121,26 @@ print("ok")
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_score_noise_scores_every_noise_level_on_the_same_task(tabular):
+    from skdenoise._training_data import corrupt
+
+    task = GaussianNoiser(noise_factor=0.3)
+    scores = {}
+    for factor in (0.05, 0.6):
+        dae = small_dae(
+            latent_dim=3, noise=GaussianNoiser(noise_factor=factor), score_noise=task
+        ).fit(tabular)
+        X_noisy = corrupt(task, tabular, dae._seeds["score"])
+        scores[factor] = dae.score(tabular)
+        assert scores[factor] == pytest.approx(dae.score(X_noisy, tabular), rel=1e-6)
+        # Without score_noise, each model is scored on its own noise.
+        own = dae.set_params(score_noise=None).score(tabular)
+        assert own != scores[factor]
+    search = GridSearchCV(
+        small_dae(latent_dim=3, score_noise=task),
+        {"noise__noise_factor": [0.05, 0.6]},
+        cv=2,
+    ).fit(tabular)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
