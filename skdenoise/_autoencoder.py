@@ -84,7 +84,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         (where it has one) set from the autoencoder's `random_state` for
         every epoch, so the noise changes between epochs yet the fit is
         reproducible. ``None`` makes a plain autoencoder. Its parameters are
-        nested ones, e.g. ``noise__noise_factor`` in a grid search.
+        nested ones, e.g. ``noise__noise_factor`` in a grid search. The
+        default object is shared by all instances that use it (searches and
+        ``clone`` work on copies): to change it by hand, pass a new noiser,
+        ``set_params(noise=GaussianNoiser(...))``.
 
     score_noise : transformer or None, default=None
         Corruption that :meth:`score` applies to clean data; None uses
