@@ -25,15 +25,15 @@ def corrupt(noise, X, seed):
         Clean data; samples of more than one dimension are flattened for the
         transformer and reshaped back.
 
-    seed : int
-        Seed for the transformer.
+    seed : int, RandomState instance or None
+        Seed for the transformer; None keeps the transformer's own.
 
     Returns
     -------
     X_noisy : ndarray of float32, same shape as `X`
     """
     noiser = clone(noise)
-    if "random_state" in noiser.get_params(deep=False):
+    if seed is not None and "random_state" in noiser.get_params(deep=False):
         noiser.set_params(random_state=seed)
     flat = X.reshape(X.shape[0], -1)
     noisy = np.asarray(noiser.fit_transform(flat), dtype=np.float32)
@@ -181,8 +181,8 @@ class CorruptedBatches(keras.utils.PyDataset):
             inputs, targets = tf.numpy_function(
                 epoch_arrays, [epoch], (tf.float32, tf.float32), stateful=False
             )
-            inputs.set_shape((len(self.targets), *sample_shape))
-            targets.set_shape((len(self.targets), *sample_shape))
+            inputs.set_shape((self.n_samples, *sample_shape))
+            targets.set_shape((self.n_samples, *sample_shape))
             return inputs, targets
 
         def batches_of(inputs, targets):
@@ -195,6 +195,9 @@ class CorruptedBatches(keras.utils.PyDataset):
             tf.data.Dataset.range(first, first + epochs)
             .map(load_epoch)
             .flat_map(batches_of)
+            # Known length: Keras then ends an epoch (validation included)
+            # without warning that the data ran out.
+            .apply(tf.data.experimental.assert_cardinality(epochs * len(self)))
             .prefetch(tf.data.AUTOTUNE)
         )
 

@@ -10,10 +10,11 @@ import math
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.utils import check_array
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
+
+from ._training_data import corrupt
 
 __all__ = ["DenoisingDisplay", "TrainingCurveDisplay"]
 
@@ -282,12 +283,7 @@ class DenoisingDisplay:
         X = check_array(X, dtype=(np.float32, np.float64), allow_nd=True, input_name="X")
         clean = X[:n_images]
 
-        noiser = clone(noise)
-        if random_state is not None and "random_state" in noiser.get_params(deep=False):
-            noiser.set_params(random_state=random_state)
-        # Transformers take 2-D data: flatten images, then restore their shape.
-        flat = clean.reshape(clean.shape[0], -1)
-        noisy = np.asarray(noiser.fit_transform(flat)).reshape(clean.shape)
+        noisy = corrupt(noise, clean, random_state)
         denoised = estimator.predict(noisy)
 
         display = cls(
