@@ -555,7 +555,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 first_epoch=0,
                 shuffle=False,
                 multiple_of=replicas,
-            )
+            ).as_tf_dataset(1)
         callbacks = [StopOnNonFiniteLoss()]
         if self.early_stopping:
             callbacks.append(
@@ -568,8 +568,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             )
         callbacks.extend(copy.deepcopy(cb) for cb in self.callbacks or [])
         history = model.fit(
-            batches,
+            # One tf.data pipeline through all epochs: TensorFlow slices the
+            # batches, and each epoch's order and noise follow from its index.
+            batches.as_tf_dataset(epochs),
             epochs=epochs,
+            steps_per_epoch=len(batches),
             # The batches are shuffled already, from our seeds; Keras would
             # reorder them with Python's global random module.
             shuffle=False,

@@ -1,7 +1,6 @@
 """Batches of (corrupted input, clean target) pairs for Keras training."""
 
 import math
-import threading
 
 import keras
 import numpy as np
@@ -46,14 +45,13 @@ def corrupt(noise, X, seed):
     return noisy.reshape(X.shape)
 
 
-class CorruptedBatches(keras.utils.PyDataset):
+class CorruptedBatches:
     """Shuffled batches whose inputs are corrupted afresh every epoch.
 
-    Epoch ``k`` (counted from `first_epoch`) is shuffled and corrupted with
-    seeds derived from ``(seed, k)`` alone, so training is reproducible and a
-    warm-started fit continues with new noise instead of replaying old noise.
-    Batches are a pure function of the epoch and the batch index, so the
-    order in which Keras's loader threads ask for them does not matter.
+    Epoch ``k`` is shuffled and corrupted with seeds derived from
+    ``(seed, k)`` alone, so training is reproducible and a warm-started fit,
+    whose epochs continue from `first_epoch`, draws new noise instead of
+    replaying old noise. :meth:`as_tf_dataset` serves the batches to Keras.
 
     Parameters
     ----------
@@ -99,7 +97,6 @@ class CorruptedBatches(keras.utils.PyDataset):
         shuffle=True,
         multiple_of=1,
     ):
-        super().__init__()
         self.targets = targets
         self.inputs = inputs
         self.noise = noise
@@ -114,44 +111,47 @@ class CorruptedBatches(keras.utils.PyDataset):
                 f"samples and a batch size that they divide; got {len(targets)} "
                 f"samples and batch_size={batch_size}."
             )
-        self._epochs_begun = 0
-        self._lock = threading.Lock()
-        self._prepared = None
 
     def __len__(self):
+        """Number of batches in one epoch."""
         return math.ceil(self.n_samples / self.batch_size)
 
-    def __getitem__(self, index):
-        order, epoch_inputs = self._epoch_data()
-        batch = slice(index * self.batch_size, (index + 1) * self.batch_size)
-        rows = order[batch]
-        if epoch_inputs is not None:
-            inputs = epoch_inputs[batch]
-        elif self.inputs is not None:
-            inputs = self.inputs[rows]
+    def epoch_arrays(self, epoch):
+        """Inputs and targets of one epoch, in the order they are batched.
+
+        Parameters
+        ----------
+        epoch : int
+            Index of the epoch, counted like `first_epoch`.
+
+        Returns
+        -------
+        inputs, targets : ndarray of float32 of shape (n_samples, ...)
+        """
+        rng = np.random.default_rng([self.seed, epoch])
+        n_samples = len(self.targets)
+        order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+        order = order[: self.n_samples]
+        targets = self.targets[order]
+        if self.inputs is not None:
+            inputs = self.inputs[order]
+        elif self.noise is None:
+            inputs = targets
         else:
-            inputs = self.targets[rows]
-        return inputs, self.targets[rows]
-
-    def on_epoch_begin(self):
-        # Keras may read a few batches before the first epoch begins (to learn
-        # their shapes): those belong to the first epoch as well.
-        self._epochs_begun += 1
-
-    @property
-    def epoch(self):
-        """Index of the current epoch."""
-        return self.first_epoch + max(self._epochs_begun - 1, 0)
+            # One vectorised call per epoch is far cheaper than one per batch.
+            noise_seed = int(rng.integers(np.iinfo(np.int32).max))
+            inputs = corrupt(self.noise, targets, noise_seed)
+        return (
+            np.asarray(inputs, dtype=np.float32),
+            np.asarray(targets, dtype=np.float32),
+        )
 
     def as_tf_dataset(self, epochs):
         """The batches of `epochs` epochs in a row, as one ``tf.data.Dataset``.
 
-        Epoch ``first_epoch + k`` holds exactly the batches that this
-        object serves in its epoch ``k``, but the epoch index travels
-        through the pipeline instead of being counted by
-        :meth:`on_epoch_begin`, and batches are sliced in TensorFlow instead
-        of being handed over one by one from Python. Give it to
-        ``keras.Model.fit`` with ``epochs=epochs`` and
+        The epoch index travels through the pipeline, each epoch's arrays
+        come from :meth:`epoch_arrays`, and TensorFlow slices the batches.
+        Give it to ``keras.Model.fit`` with ``epochs=epochs`` and
         ``steps_per_epoch=len(self)``, so that one iterator runs through all
         epochs.
 
@@ -167,19 +167,12 @@ class CorruptedBatches(keras.utils.PyDataset):
         """
         sample_shape = self.targets.shape[1:]
 
-        def epoch_arrays(epoch):
-            order, epoch_inputs = self._shuffle_and_corrupt(int(epoch))
-            if epoch_inputs is None:
-                source = self.targets if self.inputs is None else self.inputs
-                epoch_inputs = source[order]
-            return (
-                np.asarray(epoch_inputs, dtype=np.float32),
-                np.asarray(self.targets[order], dtype=np.float32),
-            )
-
         def load_epoch(epoch):
             inputs, targets = tf.numpy_function(
-                epoch_arrays, [epoch], (tf.float32, tf.float32), stateful=False
+                lambda e: self.epoch_arrays(int(e)),
+                [epoch],
+                (tf.float32, tf.float32),
+                stateful=False,
             )
             inputs.set_shape((self.n_samples, *sample_shape))
             targets.set_shape((self.n_samples, *sample_shape))
@@ -191,33 +184,17 @@ class CorruptedBatches(keras.utils.PyDataset):
             )
 
         first = self.first_epoch
-        return (
+        dataset = (
             tf.data.Dataset.range(first, first + epochs)
             .map(load_epoch)
             .flat_map(batches_of)
-            # Known length: Keras then ends an epoch (validation included)
-            # without warning that the data ran out.
-            .apply(tf.data.experimental.assert_cardinality(epochs * len(self)))
             .prefetch(tf.data.AUTOTUNE)
         )
-
-    def _epoch_data(self):
-        epoch = self.epoch
-        with self._lock:
-            if self._prepared is None or self._prepared[0] != epoch:
-                self._prepared = (epoch, *self._shuffle_and_corrupt(epoch))
-            return self._prepared[1:]
-
-    def _shuffle_and_corrupt(self, epoch):
-        rng = np.random.default_rng([self.seed, epoch])
-        n_samples = len(self.targets)
-        order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-        order = order[: self.n_samples]
-        if self.inputs is not None or self.noise is None:
-            return order, None
-        # One vectorised call per epoch is far cheaper than one per batch.
-        noise_seed = int(rng.integers(np.iinfo(np.int32).max))
-        return order, corrupt(self.noise, self.targets[order], noise_seed)
+        # A known length: Keras would otherwise warn that validation data
+        # "ran out" after its single pass.
+        return dataset.apply(
+            tf.data.experimental.assert_cardinality(epochs * len(self))
+        )
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):

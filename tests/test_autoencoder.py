@@ -92,11 +92,9 @@ def test_fit_without_y_corrupts_fresh_noise_every_epoch(digits):
     batches = CorruptedBatches(
         digits[:64], None, GaussianNoiser(), batch_size=64, seed=1, first_epoch=0
     )
-    first_inputs, first_targets = batches[0]
-    batches.on_epoch_begin()
-    assert np.array_equal(batches[0][0], first_inputs), "first epoch is epoch 0"
-    batches.on_epoch_begin()
-    second_inputs, second_targets = batches[0]
+    first_inputs, first_targets = batches.epoch_arrays(0)
+    np.testing.assert_array_equal(batches.epoch_arrays(0)[0], first_inputs)
+    second_inputs, second_targets = batches.epoch_arrays(1)
     assert not np.allclose(first_inputs, second_inputs)
     # Targets are the clean rows, in the shuffled order the inputs have.
     assert {row.tobytes() for row in first_targets} == {
@@ -110,7 +108,7 @@ def test_fit_without_y_corrupts_fresh_noise_every_epoch(digits):
 
 def test_noise_none_trains_a_plain_autoencoder(digits):
     batches = CorruptedBatches(digits[:32], None, None, batch_size=32, seed=1, first_epoch=0)
-    inputs, targets = batches[0]
+    inputs, targets = batches.epoch_arrays(0)
     np.testing.assert_array_equal(inputs, targets)
     dae = small_dae(noise=None).fit(digits[:100])
     # With no noise, score compares reconstructions of X with X itself.
@@ -242,3 +240,27 @@ def test_random_state_none_leaves_global_rng_alone(tabular):
     np.random.seed(123)
     small_dae(latent_dim=2, random_state=None).fit(tabular).score(tabular)
     assert np.random.random_sample() == expected
+
+
+def test_tf_dataset_serves_each_epoch_in_batches(digits):
+    for inputs, noise in [(None, GaussianNoiser()), (digits[:50][::-1].copy(), None)]:
+        batches = CorruptedBatches(
+            digits[:50], inputs, noise, batch_size=24, seed=1, first_epoch=3
+        )
+        dataset = list(batches.as_tf_dataset(2))
+        assert len(dataset) == 2 * len(batches) == 6
+        for epoch in range(2):
+            expected_inputs, expected_targets = batches.epoch_arrays(3 + epoch)
+            for index in range(len(batches)):
+                rows = slice(index * 24, (index + 1) * 24)
+                served_inputs, served_targets = dataset[epoch * len(batches) + index]
+                np.testing.assert_array_equal(served_inputs.numpy(), expected_inputs[rows])
+                np.testing.assert_array_equal(served_targets.numpy(), expected_targets[rows])
+
+
+def test_batches_split_evenly_between_replicas(digits):
+    batches = CorruptedBatches(
+        digits[:53], None, None, batch_size=8, seed=1, first_epoch=0, multiple_of=4
+    )
+    sizes = [len(inputs) for inputs, _ in batches.as_tf_dataset(1)]
+    assert sizes == [8] * 6 + [4]
