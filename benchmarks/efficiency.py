@@ -32,6 +32,7 @@ import _common
 import keras
 import numpy as np
 import tensorflow as tf
+from speed import EpochTimer
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise._architectures import build_conv_autoencoder
@@ -129,22 +130,6 @@ def matmul_peak(size, repeats):
             f"median {results[name]['median_gflops']:.1f}"
         )
     return results
-
-
-class EpochTimer(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.times = []
-
-    def __deepcopy__(self, memo):
-        # DenoisingAutoencoder works on a copy of its callbacks; share this one.
-        return self
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.times.append(time.perf_counter() - self._start)
 
 
 def training_throughput(X, epochs, warmup, repeats):
