@@ -573,8 +573,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             batches.as_tf_dataset(epochs),
             epochs=epochs,
             steps_per_epoch=len(batches),
-            # The batches are shuffled already, from our seeds; Keras would
-            # reorder them with Python's global random module.
+            # The batches are shuffled already, from our seeds.
             shuffle=False,
             validation_data=validation,
             callbacks=callbacks,
