@@ -46,8 +46,17 @@ def reject_time_dtypes(X, input_name="X"):
             )
 
 
-def _as_image_shape(shape):
-    shape = tuple(int(s) for s in shape)
+def as_image_shape(image_shape):
+    """``(height, width[, channels])`` as a validated 3-tuple."""
+    try:
+        shape = tuple(int(s) for s in image_shape)
+    except (TypeError, ValueError):
+        shape = ()
+    if len(shape) not in (2, 3) or min(shape) < 1:
+        raise ValueError(
+            "image_shape must be (height, width) or (height, width, channels) "
+            f"of positive integers; got {image_shape!r}."
+        )
     return shape if len(shape) == 3 else (*shape, 1)
 
 
@@ -124,20 +133,20 @@ def resolve_image_shape(image_shape, sample_shape, n_features, architecture):
         Height, width and channels, or None for tabular data.
     """
     if image_shape is not None:
-        resolved = _as_image_shape(image_shape)
+        resolved = as_image_shape(image_shape)
         if math.prod(resolved) != n_features:
             raise ValueError(
                 f"image_shape={tuple(image_shape)} holds {math.prod(resolved)} "
                 f"values, but the samples have {n_features}."
             )
-        if sample_shape is not None and _as_image_shape(sample_shape) != resolved:
+        if sample_shape is not None and as_image_shape(sample_shape) != resolved:
             raise ValueError(
                 f"image_shape={tuple(image_shape)} does not match the shape "
                 f"{tuple(sample_shape)} of the images given."
             )
         return resolved
     if sample_shape is not None:
-        return _as_image_shape(sample_shape)
+        return as_image_shape(sample_shape)
     side = math.isqrt(n_features)
     is_square = side * side == n_features
     if architecture == "conv":
@@ -157,7 +166,7 @@ def check_sample_shape(sample_shape, image_shape, *, input_name="X"):
     """Check that images given after fit have the shape seen in fit."""
     if sample_shape is None:
         return
-    if image_shape is None or _as_image_shape(sample_shape) != image_shape:
+    if image_shape is None or as_image_shape(sample_shape) != image_shape:
         expected = (
             "2-D data" if image_shape is None else f"images of shape {image_shape}"
         )

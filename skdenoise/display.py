@@ -14,6 +14,7 @@ from sklearn.utils import check_array
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
+from ._input import as_image_shape
 from ._training_data import corrupt
 
 __all__ = ["DenoisingDisplay", "TrainingCurveDisplay"]
@@ -613,20 +614,6 @@ def _check_n_images(n_images):
         raise ValueError(f"n_images must be a positive integer; got {n_images!r}.")
 
 
-def _as_image_shape(image_shape):
-    """``(height, width[, channels])`` as a 3-tuple, validated."""
-    try:
-        shape = tuple(int(s) for s in image_shape)
-    except (TypeError, ValueError):
-        shape = ()
-    if len(shape) not in (2, 3) or min(shape) < 1:
-        raise ValueError(
-            "image_shape must be (height, width) or (height, width, channels) "
-            f"of positive integers; got {image_shape!r}."
-        )
-    return shape if len(shape) == 3 else (*shape, 1)
-
-
 def _as_images(X, image_shape, name):
     """Return `X` as an array of shape (n_samples, height, width, channels)."""
     X = check_array(X, dtype="numeric", allow_nd=True, input_name=name)
@@ -642,15 +629,15 @@ def _as_images(X, image_shape, name):
                 )
             shape = (side, side, 1)
         else:
-            shape = _as_image_shape(image_shape)
+            shape = as_image_shape(image_shape)
             if math.prod(shape) != n_features:
                 raise ValueError(
                     f"image_shape={tuple(image_shape)} holds {math.prod(shape)} "
                     f"values, but {name} has {n_features} per sample."
                 )
     elif X.ndim in (3, 4):
-        shape = _as_image_shape(X.shape[1:])
-        if image_shape is not None and _as_image_shape(image_shape) != shape:
+        shape = as_image_shape(X.shape[1:])
+        if image_shape is not None and as_image_shape(image_shape) != shape:
             raise ValueError(
                 f"image_shape={tuple(image_shape)} does not match the images of "
                 f"{name}, of shape {X.shape[1:]}."

@@ -88,3 +88,9 @@ def test_too_few_samples_for_validation_warns():
     with pytest.warns(UserWarning, match="leaves no validation sample"):
         dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0).fit(X)
     assert "val_loss" not in dae.history_
+
+
+@pytest.mark.parametrize("image_shape", [(0, 4), (2, 2, 2, 2), ("a", 4), (4,)])
+def test_malformed_image_shape_is_reported(image_shape):
+    with pytest.raises(ValueError, match="image_shape must be"):
+        DenoisingAutoencoder(image_shape=image_shape, epochs=1).fit(np.zeros((4, 16)))
