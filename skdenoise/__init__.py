@@ -9,9 +9,8 @@ if _keras.backend.backend() != "tensorflow":
         "KERAS_BACKEND=tensorflow before importing Keras."
     )
 
-from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError  # noqa: E402
+from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError, load  # noqa: E402
 from ._noise import GaussianNoiser  # noqa: E402
-from ._persistence import load  # noqa: E402
 
 __all__ = ["DenoisingAutoencoder", "GaussianNoiser", "TrainingDivergedError", "load"]
 __version__ = "0.1.0"

@@ -11,6 +11,7 @@ import math
 import keras
 from keras import layers
 
+AUTOENCODER_NAME = "autoencoder"
 ENCODER_NAME = "encoder"
 DECODER_NAME = "decoder"
 
@@ -183,4 +184,4 @@ def build_dense_autoencoder(
 
 def _join(encoder, decoder, input_shape):
     inputs = keras.Input(shape=input_shape)
-    return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
+    return keras.Model(inputs, decoder(encoder(inputs)), name=AUTOENCODER_NAME)

@@ -15,11 +15,12 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils import check_random_state
+from sklearn.base import clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._architectures import (
+    AUTOENCODER_NAME,
     DECODER_NAME,
     ENCODER_NAME,
     build_conv_autoencoder,
@@ -34,6 +35,8 @@ from ._input import (
 )
 from ._losses import LOSS_NAMES, check_targets_in_loss_domain, elementwise_loss
 from ._noise import GaussianNoiser
+from ._persistence import read_estimator_file, write_estimator_file
+from ._random import derive_seeds
 from ._training_data import CorruptedBatches, StopOnNonFiniteLoss, corrupt
 
 
@@ -441,22 +444,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self._n_features_out = self.latent_dim
         self.history_ = {}
         self.n_iter_ = 0
-        if self.random_state is None:
-            # A fresh OS-seeded generator: never NumPy's global state.
-            rng = np.random.default_rng()
-        else:
-            rng = np.random.default_rng(
-                check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            )
-        init_seed, split_seed, train_seed, score_seed = rng.integers(
-            np.iinfo(np.int32).max, size=4
-        )
-        self._seeds = {
-            "init": int(init_seed),
-            "split": int(split_seed),
-            "train": int(train_seed),
-            "score": int(score_seed),
-        }
+        self._seeds = derive_seeds(self.random_state, ("init", "split", "train", "score"))
 
     def _to_model_shape(self, X_flat):
         if self.architecture_ == "conv":
@@ -659,9 +647,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         X_denoised : ndarray of float32
             Reconstructions, in the shape of `X`.
         """
-        original_shape = _shape_of(X)
+        original_shape = np.shape(X)
         X = self._validate_for_inference(X)
-        return self._run_batched("autoencoder", X).reshape(original_shape)
+        return self._run_batched(AUTOENCODER_NAME, X).reshape(original_shape)
 
     def score(self, X, y=None):
         """Return the negative reconstruction loss of denoising `X`.
@@ -700,7 +688,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         loss = 0.0
         step = self.inference_batch_size
         for start in range(0, X.shape[0], step):
-            reconstruction = self._run_batched("autoencoder", X[start : start + step])
+            reconstruction = self._run_batched(AUTOENCODER_NAME, X[start : start + step])
             loss += elementwise_loss(
                 target[start : start + step], reconstruction, self.loss
             ).sum()
@@ -733,7 +721,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         # tf.function with a batch-agnostic signature is traced once per model.
         function = self._inference_functions.get(part)
         if function is None:
-            network = self.model_ if part == "autoencoder" else self.model_.get_layer(part)
+            network = self.model_ if part == AUTOENCODER_NAME else self.model_.get_layer(part)
             spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
             # A partial, not a lambda: TensorFlow keys its retracing warning
             # on a function's code, which every fitted model's lambda shares.
@@ -752,7 +740,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         document of the parameters and fitted attributes; see
         :func:`skdenoise.load`. Unlike pickle or joblib, loading it never
         runs code from the file. Keras callbacks are not saved, and the
-        noise must be a :class:`GaussianNoiser`.
+        noise must be one of skdenoise's noisers, such as
+        :class:`GaussianNoiser`.
 
         Parameters
         ----------
@@ -777,9 +766,54 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         >>> skdenoise.load(path).transform(X[:2]).shape
         (2, 2)
         """
-        from ._persistence import save_estimator
+        check_is_fitted(self)
+        write_estimator_file(
+            path,
+            class_name=type(self).__name__,
+            params=self._saveable_params(),
+            fitted={name: getattr(self, name) for name in _SAVED_ATTRIBUTES if hasattr(self, name)},
+            model=self.model_,
+        )
 
-        save_estimator(self, path)
+    def _saveable_params(self):
+        """The parameters, less what the safe format cannot hold."""
+        params = self.get_params(deep=False)
+        if params["callbacks"]:
+            warnings.warn(
+                "Keras callbacks are not saved; the loaded estimator has "
+                "callbacks=None.",
+                UserWarning,
+            )
+        params["callbacks"] = None
+        if not _is_seed(params["random_state"]):
+            warnings.warn(
+                "A RandomState instance cannot be saved; the loaded estimator has "
+                "random_state=None.",
+                UserWarning,
+            )
+            params["random_state"] = None
+        for name in ("noise", "score_noise"):
+            noise = params[name]
+            if noise is not None and not _is_seed(noise.get_params().get("random_state")):
+                params[name] = clone(noise).set_params(random_state=None)
+        return params
+
+    def _set_saved_attributes(self, fitted, model):
+        """Take back the fitted state given by `save`, as read from JSON."""
+        if set(fitted) - set(_SAVED_ATTRIBUTES):
+            raise ValueError(
+                "The file has unknown fitted attributes: "
+                f"{sorted(set(fitted) - set(_SAVED_ATTRIBUTES))}."
+            )
+        for name, value in fitted.items():
+            if name == "feature_names_in_":
+                value = np.asarray(value, dtype=object)
+            elif name == "image_shape_" and value is not None:
+                value = tuple(int(v) for v in value)
+            setattr(self, name, value)
+        self.model_ = model
+        self._inference_functions = {}
+        return self
 
     # -------------------------------------------------------------- plumbing
 
@@ -803,6 +837,74 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return tags
 
 
+def load(path):
+    """Load an estimator saved with :meth:`DenoisingAutoencoder.save`.
+
+    Only data is read: the file cannot run code, unlike a pickle. Files that
+    name classes or functions skdenoise does not build (``Lambda`` layers,
+    custom objects) are refused.
+
+    Parameters
+    ----------
+    path : str or path-like
+        File written by :meth:`DenoisingAutoencoder.save`.
+
+    Returns
+    -------
+    estimator : DenoisingAutoencoder
+        The fitted estimator, giving the same outputs as the one saved.
+
+    Raises
+    ------
+    FileNotFoundError
+        If `path` does not exist.
+    ValueError
+        If the file is not a complete skdenoise estimator file, or names
+        classes or functions that are not allowed.
+
+    See Also
+    --------
+    DenoisingAutoencoder.save : Write the file.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> import skdenoise
+    >>> X = np.random.RandomState(0).uniform(size=(50, 6))
+    >>> dae = skdenoise.DenoisingAutoencoder(latent_dim=2, epochs=1,
+    ...                                      random_state=0).fit(X)
+    >>> path = os.path.join(tempfile.mkdtemp(), "dae.skd")
+    >>> dae.save(path)
+    >>> loaded = skdenoise.load(path)
+    >>> bool(np.array_equal(loaded.transform(X), dae.transform(X)))
+    True
+    """
+    params, fitted, model = read_estimator_file(
+        path,
+        class_name=DenoisingAutoencoder.__name__,
+        param_names=DenoisingAutoencoder().get_params(deep=False),
+    )
+    return DenoisingAutoencoder(**params)._set_saved_attributes(fitted, model)
+
+
+# Fitted attributes that `save` writes and `load` restores; the model and
+# the compiled inference functions are saved and rebuilt separately.
+_SAVED_ATTRIBUTES = (
+    "history_",
+    "n_iter_",
+    "n_features_in_",
+    "feature_names_in_",
+    "image_shape_",
+    "architecture_",
+    "_n_features_out",
+    "_seeds",
+)
+
+
+def _is_seed(random_state):
+    return random_state is None or isinstance(random_state, Integral)
+
+
 def _distribution_scope(name):
     """The scope of the named tf.distribute strategy, or a null context."""
     if name is None:
@@ -812,11 +914,6 @@ def _distribution_scope(name):
     devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
     strategy = tf.distribute.MirroredStrategy([device.name for device in devices])
     return strategy.scope()
-
-
-def _shape_of(X):
-    shape = getattr(X, "shape", None)
-    return tuple(shape) if shape is not None else np.shape(X)
 
 
 def _snapshot(model):

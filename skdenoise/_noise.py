@@ -3,12 +3,19 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils import check_random_state
+from sklearn.base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    _fit_context,
+)
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from ._input import reject_time_dtypes
+from ._random import check_generator
+
+_FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def _validate_clip(clip):
@@ -26,7 +33,76 @@ def _validate_clip(clip):
     return low, high
 
 
-class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Validation, seeding and tags shared by the corruption transformers.
+
+    A noiser is stateless, like :class:`~sklearn.preprocessing.Normalizer`:
+    :meth:`fit` only validates, and :meth:`transform` works without it.
+    Subclasses define ``_corrupt(X, rng)``, which returns a corrupted copy
+    of the validated float array `X`, drawing from the NumPy Generator
+    `rng`, and may define ``_check_params()`` for checks that
+    ``_parameter_constraints`` cannot express.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Validate the parameters and the input; nothing is learned.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Data to corrupt later.
+
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The transformer.
+        """
+        self._check_params()
+        reject_time_dtypes(X)
+        validate_data(self, X, reset=True, dtype=_FLOAT_DTYPES)
+        return self
+
+    def transform(self, X):
+        """Return a corrupted copy of `X`.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Data to corrupt.
+
+        Returns
+        -------
+        X_noisy : ndarray of shape (n_samples, n_features)
+            Corrupted data, of the same floating dtype as `X` (float64 for
+            integer input).
+        """
+        self._validate_params()
+        self._check_params()
+        reject_time_dtypes(X)
+        if hasattr(self, "n_features_in_"):
+            X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+        else:
+            # Stateless: no fit is needed, and transform leaves an unfitted
+            # noiser unfitted.
+            X = check_array(X, dtype=_FLOAT_DTYPES)
+        return self._corrupt(X, check_generator(self.random_state))
+
+    def _check_params(self):
+        pass
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.non_deterministic = self.random_state is None
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class GaussianNoiser(_BaseNoiser):
     """Corrupt data with additive Gaussian noise.
 
     Each value becomes ``x + noise_factor * z`` with ``z`` drawn from the
@@ -88,76 +164,13 @@ class GaussianNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.clip = clip
         self.random_state = random_state
 
-    def fit(self, X, y=None):
-        """Validate the parameters and the input; nothing is learned.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Data to corrupt later.
-
-        y : Ignored
-            Not used, present for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            The transformer.
-        """
-        self._validate_params()
+    def _check_params(self):
         _validate_clip(self.clip)
-        reject_time_dtypes(X)
-        validate_data(self, X, reset=True, dtype=(np.float64, np.float32))
-        return self
 
-    def transform(self, X):
-        """Return a corrupted copy of `X`.
-
-        Parameters
-        ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Data to corrupt.
-
-        Returns
-        -------
-        X_noisy : ndarray of shape (n_samples, n_features)
-            Corrupted data, of the same floating dtype as `X` (float64 for
-            integer input).
-        """
-        # Stateless: fit is not required, but features seen by fit are checked.
-        reject_time_dtypes(X)
-        X = validate_data(
-            self,
-            X,
-            reset=not hasattr(self, "n_features_in_"),
-            dtype=(np.float64, np.float32),
-        )
-        self._validate_params()
+    def _corrupt(self, X, rng):
         return corrupt_gaussian(
-            X,
-            noise_factor=self.noise_factor,
-            clip=_validate_clip(self.clip),
-            rng=_noise_generator(self.random_state),
+            X, noise_factor=self.noise_factor, clip=_validate_clip(self.clip), rng=rng
         )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.non_deterministic = self.random_state is None
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
-
-
-def _noise_generator(random_state):
-    """A NumPy Generator for the noise, from a scikit-learn `random_state`.
-
-    Generators draw normal variates several times faster than RandomState,
-    and directly in float32.
-    """
-    if random_state is None:
-        return np.random.default_rng()
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-    return np.random.default_rng(seed)
 
 
 def corrupt_gaussian(X, *, noise_factor, clip, rng):
@@ -191,3 +204,8 @@ def corrupt_gaussian(X, *, noise_factor, clip, rng):
     if clip is not None:
         np.clip(X_noisy, clip[0], clip[1], out=X_noisy)
     return X_noisy
+
+
+# The noisers that the safe file format may save and construct, by class
+# name. A new noiser is saved once it is listed here.
+SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser,)}

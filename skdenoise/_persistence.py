@@ -1,11 +1,12 @@
-"""Saving and loading fitted estimators without pickle.
+"""The safe single-file format of fitted estimators, without pickle.
 
 A saved estimator is one zip file holding two members:
 
 ``estimator.json``
     The format name and version, the estimator's class, its parameters and
-    its fitted attributes, all as plain JSON (the noise transformer as a
-    class name from a fixed list and its parameters).
+    its fitted attributes, all as plain JSON. Tuples are stored as lists and
+    nested estimators (the noise transformers) as their class name, from a
+    fixed list, and their parameters.
 ``model.keras``
     The Keras model in Keras's native format, optimizer state included.
 
@@ -14,19 +15,21 @@ model's configuration is checked against the layers skdenoise builds before
 Keras loads it with ``safe_mode=True``. A file holding a ``Lambda`` layer, a
 custom object, or any class or function outside those lists is refused, so a
 file from an untrusted source cannot run code when loaded, unlike pickle.
+
+This module knows the file, the JSON and the allow-lists; the estimator gives
+and takes its own state (see ``DenoisingAutoencoder.save``).
 """
 
 import io
 import json
 import os
 import tempfile
-import warnings
 import zipfile
-from numbers import Integral
 
 import keras
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
+
+from ._noise import SAFE_NOISERS
 
 FORMAT_NAME = "skdenoise-estimator"
 FORMAT_VERSION = 1
@@ -69,39 +72,45 @@ _ALLOWED_KERAS_CLASSES = frozenset(
 _FORBIDDEN_KERAS_CLASSES = frozenset({"__lambda__"})
 _ALLOWED_ACTIVATIONS = frozenset({"relu", "sigmoid", "linear"})
 
-# Parameters holding a noise transformer, saved by class name and parameters.
-_NOISE_PARAMS = ("noise", "score_noise")
 
-_FITTED_ATTRIBUTES = (
-    "history_",
-    "n_iter_",
-    "n_features_in_",
-    "feature_names_in_",
-    "image_shape_",
-    "architecture_",
-    "_n_features_out",
-    "_seeds",
-)
+def write_estimator_file(path, *, class_name, params, fitted, model):
+    """Write an estimator's state and Keras model to `path`.
 
+    Parameters
+    ----------
+    path : str or path-like
+        Where to write. An existing file is replaced only once the new one is
+        complete.
 
-def save_estimator(estimator, path):
-    """Write a fitted estimator to `path` in the safe single-file format."""
-    check_is_fitted(estimator)
+    class_name : str
+        Name of the estimator's class.
+
+    params : dict
+        The estimator's parameters: JSON values, tuples, NumPy scalars and
+        arrays, and noise transformers of the classes in ``SAFE_NOISERS``.
+
+    fitted : dict
+        The fitted attributes, of the same kinds of values.
+
+    model : keras.Model
+        The trained network.
+
+    Raises
+    ------
+    ValueError
+        If a value cannot be saved in the safe format.
+    """
     document = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
-        "class": type(estimator).__name__,
+        "class": class_name,
         "versions": {"keras": keras.__version__},
-        "params": _params_to_json(estimator),
-        "fitted": {
-            name: _to_json(getattr(estimator, name))
-            for name in _FITTED_ATTRIBUTES
-            if hasattr(estimator, name)
-        },
+        "params": {name: _to_json(value, name) for name, value in params.items()},
+        "fitted": {name: _to_json(value, name) for name, value in fitted.items()},
     }
     with tempfile.TemporaryDirectory() as tmp:
         model_path = os.path.join(tmp, _MODEL_MEMBER)
-        estimator.model_.save(model_path)
+        model.save(model_path)
         # Written whole to a temporary name first: a crash mid-save never
         # leaves a truncated file where a good one was.
         partial = f"{os.fspath(path)}.partial"
@@ -111,47 +120,39 @@ def save_estimator(estimator, path):
         os.replace(partial, path)
 
 
-def load(path):
-    """Load an estimator saved with ``DenoisingAutoencoder.save``.
-
-    Only data is read: the file cannot run code, unlike a pickle. Files that
-    name classes or functions skdenoise does not build (``Lambda`` layers,
-    custom objects) are refused.
+def read_estimator_file(path, *, class_name, param_names):
+    """Read and check a file written by :func:`write_estimator_file`.
 
     Parameters
     ----------
     path : str or path-like
-        File written by :meth:`DenoisingAutoencoder.save`.
+        The file.
+
+    class_name : str
+        The only estimator class the caller accepts.
+
+    param_names : collection of str
+        The parameters that class takes.
 
     Returns
     -------
-    estimator : DenoisingAutoencoder
-        The fitted estimator, giving the same outputs as the one saved.
+    params : dict
+        Parameters, ready for the class's constructor: lists become tuples
+        and noise transformers are constructed from the allow-list.
+
+    fitted : dict
+        Fitted attributes as plain JSON values, for the estimator to convert.
+
+    model : keras.Model
+        The network, loaded in Keras's safe mode.
 
     Raises
     ------
     FileNotFoundError
         If `path` does not exist.
     ValueError
-        If the file is not a complete skdenoise estimator file, or names
-        classes or functions that are not allowed.
-
-    See Also
-    --------
-    DenoisingAutoencoder.save : Write the file.
-
-    Examples
-    --------
-    >>> import numpy as np, tempfile, os
-    >>> import skdenoise
-    >>> X = np.random.RandomState(0).uniform(size=(50, 6))
-    >>> dae = skdenoise.DenoisingAutoencoder(latent_dim=2, epochs=1,
-    ...                                      random_state=0).fit(X)
-    >>> path = os.path.join(tempfile.mkdtemp(), "dae.skd")
-    >>> dae.save(path)
-    >>> loaded = skdenoise.load(path)
-    >>> bool(np.array_equal(loaded.transform(X), dae.transform(X)))
-    True
+        If the file is not a complete estimator file of `class_name`, or
+        names classes or functions that are not allowed.
     """
     path = os.fspath(path)
     if not os.path.exists(path):
@@ -165,126 +166,74 @@ def load(path):
             f"{path!r} is not a readable skdenoise estimator file "
             f"(empty, truncated or of another format): {error}"
         ) from error
-
-    from ._autoencoder import DenoisingAutoencoder
-
-    if document.get("class") != DenoisingAutoencoder.__name__:
+    if document.get("class") != class_name:
         raise ValueError(
             f"{path!r} holds an estimator of class {document.get('class')!r}; "
-            "only DenoisingAutoencoder can be loaded."
+            f"only {class_name} can be loaded."
         )
-    estimator = DenoisingAutoencoder(**_params_from_json(document.get("params")))
-    model = _load_model(model_bytes, path)
-    fitted = document.get("fitted")
-    if not isinstance(fitted, dict) or set(fitted) - set(_FITTED_ATTRIBUTES):
-        raise ValueError(f"{path!r} has malformed fitted attributes.")
-    for name, value in fitted.items():
-        setattr(estimator, name, _fitted_from_json(name, value))
-    estimator.model_ = model
-    estimator._inference_functions = {}
-    return estimator
-
-
-# --------------------------------------------------------------- parameters
-
-
-def _params_to_json(estimator):
-    params = estimator.get_params(deep=False)
-    for name in _NOISE_PARAMS:
-        if params[name] is not None:
-            params[name] = _noise_to_json(params[name])
-    if params["callbacks"]:
-        warnings.warn(
-            "Keras callbacks are not saved; the loaded estimator has "
-            "callbacks=None.",
-            UserWarning,
-        )
-    params["callbacks"] = None
-    if params["random_state"] is not None and not isinstance(
-        params["random_state"], Integral
-    ):
-        warnings.warn(
-            "A RandomState instance cannot be saved; the loaded estimator has "
-            "random_state=None.",
-            UserWarning,
-        )
-        params["random_state"] = None
-    return {name: _to_json(value) for name, value in params.items()}
-
-
-def _noise_to_json(noise):
-    from ._noise import GaussianNoiser
-
-    if type(noise) is not GaussianNoiser:
-        raise ValueError(
-            f"noise={noise!r} cannot be saved in the safe format, which only "
-            "knows GaussianNoiser; use pickle or joblib for estimators with "
-            "other noise transformers, and load those only from trusted "
-            "sources."
-        )
-    params = noise.get_params()
-    if params["random_state"] is not None and not isinstance(
-        params["random_state"], Integral
-    ):
-        params["random_state"] = None
-    return {"class": "GaussianNoiser", "params": _to_json(params)}
-
-
-def _params_from_json(params):
-    from ._autoencoder import DenoisingAutoencoder
-    from ._noise import GaussianNoiser
-
-    allowed = set(DenoisingAutoencoder().get_params(deep=False))
-    if not isinstance(params, dict) or set(params) - allowed:
+    params = document.get("params")
+    if not isinstance(params, dict) or set(params) - set(param_names):
         raise ValueError(
             "The file's parameters are malformed or unknown: "
-            f"{sorted(set(params) - allowed) if isinstance(params, dict) else params!r}."
+            f"{sorted(set(params) - set(param_names)) if isinstance(params, dict) else params!r}."
         )
-    params = dict(params)
-    noise_allowed = set(GaussianNoiser().get_params())
-    for name in _NOISE_PARAMS:
-        noise = params.get(name)
-        if noise is None:
-            continue
-        if (
-            not isinstance(noise, dict)
-            or noise.get("class") != "GaussianNoiser"
-            or not isinstance(noise.get("params"), dict)
-            or set(noise["params"]) - noise_allowed
-        ):
-            raise ValueError(
-                f"The file's {name} {noise!r} is not allowed: only "
-                "GaussianNoiser can be loaded."
-            )
-        noise_params = dict(noise["params"])
-        if isinstance(noise_params.get("clip"), list):
-            noise_params["clip"] = tuple(noise_params["clip"])
-        params[name] = GaussianNoiser(**noise_params)
-    for name in ("image_shape", "hidden_layer_sizes"):
-        if isinstance(params.get(name), list):
-            params[name] = tuple(params[name])
-    return params
+    params = {name: _params_from_json(value, name) for name, value in params.items()}
+    fitted = document.get("fitted")
+    if not isinstance(fitted, dict):
+        raise ValueError(f"{path!r} has malformed fitted attributes.")
+    return params, fitted, _load_model(model_bytes, path)
 
 
-def _fitted_from_json(name, value):
-    if name == "feature_names_in_":
-        return np.asarray(value, dtype=object)
-    if name == "image_shape_" and value is not None:
-        return tuple(int(v) for v in value)
-    return value
+# --------------------------------------------------------------------- JSON
 
 
-def _to_json(value):
-    """Turn parameters and fitted attributes into JSON values."""
+def _to_json(value, name):
+    """Turn a parameter or fitted attribute into a JSON value."""
     if isinstance(value, dict):
-        return {str(key): _to_json(item) for key, item in value.items()}
+        return {str(key): _to_json(item, name) for key, item in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [_to_json(item) for item in value]
+        return [_to_json(item, name) for item in value]
     if isinstance(value, np.generic):
         return value.item()
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    raise ValueError(f"{value!r} cannot be saved in the safe format.")
+    if hasattr(value, "get_params"):
+        if SAFE_NOISERS.get(type(value).__name__) is not type(value):
+            raise ValueError(
+                f"{name}={value!r} cannot be saved in the safe format, which "
+                f"only knows {_safe_noiser_names()}; use pickle or joblib for "
+                "estimators with other noise transformers, and load those "
+                "only from trusted sources."
+            )
+        params = value.get_params(deep=False)
+        return {"class": type(value).__name__, "params": _to_json(params, name)}
+    raise ValueError(f"{name}={value!r} cannot be saved in the safe format.")
+
+
+def _params_from_json(value, name):
+    """Parameters from JSON: lists back to tuples, noisers constructed."""
+    if isinstance(value, list):
+        return tuple(_params_from_json(item, name) for item in value)
+    if not isinstance(value, dict):
+        return value
+    cls = SAFE_NOISERS.get(value.get("class"))
+    params = value.get("params")
+    if cls is None or set(value) != {"class", "params"} or not isinstance(params, dict):
+        raise ValueError(
+            f"The file's {name} {value!r} is not allowed: only "
+            f"{_safe_noiser_names()} can be loaded."
+        )
+    allowed = cls().get_params(deep=False)
+    if set(params) - set(allowed):
+        raise ValueError(
+            f"The file's {name} has unknown parameters "
+            f"{sorted(set(params) - set(allowed))} for {cls.__name__}."
+        )
+    return cls(**{key: _params_from_json(item, name) for key, item in params.items()})
+
+
+def _safe_noiser_names():
+    return ", ".join(SAFE_NOISERS)
 
 
 # -------------------------------------------------------------------- model

@@ -7,6 +7,8 @@ import numpy as np
 import tensorflow as tf
 from sklearn.base import clone
 
+from ._random import MAX_SEED
+
 
 def corrupt(noise, X, seed):
     """Corrupt `X` with a fresh copy of the `noise` transformer.
@@ -139,7 +141,7 @@ class CorruptedBatches:
             inputs = targets
         else:
             # One vectorised call per epoch is far cheaper than one per batch.
-            noise_seed = int(rng.integers(np.iinfo(np.int32).max))
+            noise_seed = int(rng.integers(MAX_SEED))
             inputs = corrupt(self.noise, targets, noise_seed)
         return (
             np.asarray(inputs, dtype=np.float32),

@@ -1,8 +1,11 @@
 """Behaviour of GaussianNoiser."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skdenoise import GaussianNoiser
 
@@ -83,3 +86,18 @@ def test_bad_parameters_are_reported(params, message):
 def test_rejects_non_finite_input():
     with pytest.raises(ValueError, match="NaN"):
         GaussianNoiser().transform(np.array([[np.nan, 0.0]]))
+
+
+def test_transform_without_fit_leaves_the_noiser_unfitted():
+    noiser = GaussianNoiser(random_state=0)
+    frame = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, 0.4]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        noiser.transform(frame)
+    assert not hasattr(noiser, "n_features_in_")
+    assert not hasattr(noiser, "feature_names_in_")
+
+
+def test_fit_validates_parameters_through_fit_context():
+    with pytest.raises(InvalidParameterError, match="noise_factor"):
+        GaussianNoiser(noise_factor="big").fit(np.zeros((2, 2)))

@@ -1,5 +1,7 @@
 """Safe saving and loading, and what pickle is for."""
 
+import ast
+import inspect
 import io
 import json
 import os
@@ -11,6 +13,7 @@ import pytest
 
 import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise._noise import SAFE_NOISERS
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +173,26 @@ def test_score_noise_is_saved(tabular, tmp_path):
     loaded = skdenoise.load(tmp_path / "s.skd")
     assert loaded.score_noise.noise_factor == 0.2
     assert loaded.score(tabular) == dae.score(tabular)
+
+
+@pytest.mark.parametrize("noiser_class", list(SAFE_NOISERS.values()), ids=list(SAFE_NOISERS))
+def test_every_safe_noiser_is_saved_with_its_parameters(noiser_class, tabular, tmp_path):
+    noise = noiser_class(random_state=3)
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, noise=noise, random_state=0)
+    dae.fit(tabular).save(tmp_path / "n.skd")
+    loaded = skdenoise.load(tmp_path / "n.skd")
+    assert type(loaded.noise) is noiser_class
+    assert loaded.noise.get_params() == noise.get_params()
+    assert loaded.score(tabular) == dae.score(tabular)
+
+
+def test_the_file_format_module_does_not_import_the_estimator():
+    # The estimator gives and takes its own state; the format module only
+    # knows the file, so the two never import each other.
+    tree = ast.parse(inspect.getsource(skdenoise._persistence))
+    imported = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    }
+    assert "_autoencoder" not in imported and "skdenoise._autoencoder" not in imported
