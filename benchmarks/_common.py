@@ -1,42 +1,141 @@
-"""Helpers shared by the benchmark scripts: set-up, machine facts, output."""
+"""The harness the benchmark scripts share.
 
+Every script reads setup → measure → report::
+
+    import _common
+
+    def main():
+        parser = _common.argument_parser(__doc__, epochs=35)
+        args = parser.parse_args()
+        info = _common.start()                      # machine facts, logged
+        split = _common.load_sample_split()         # the same data everywhere
+        model = _common.reference_model()           # the same network
+        timer = _common.EpochTimer()
+        with _common.Stopwatch() as fit_time:
+            model.fit(..., callbacks=[timer])
+        _common.write_results(                      # JSON + markdown
+            args.output_dir, "name", results, markdown, info
+        )
+
+What it holds:
+
+- set-up: the data split and noise (:func:`load_sample_split`,
+  :func:`noisy_once`) and the reference network of the Keras denoising
+  tutorial (:func:`reference_network`, :func:`reference_model`);
+- timers: :class:`EpochTimer` (a Keras callback, per epoch) and
+  :class:`Stopwatch` (a whole fit, or any block), with
+  :func:`seconds_summary` for the min / median / max of many;
+- arguments: :func:`argument_parser` with the options scripts share
+  (``--output-dir`` always; ``--epochs``, ``--n-train``, ``--warmup``,
+  ``--repeats`` on request);
+- report: :func:`write_results` (``NAME.json`` and ``NAME.md``, both with
+  the machine and its load average at start and end),
+  :func:`markdown_table`, :func:`new_figure` and :func:`save_figure`.
+
+Scripts import it as ``import _common``: Python puts the directory of the
+script run on the path.
+"""
+
+import argparse
 import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+import keras
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCHMARKS_DIR / "results"
-MNIST_DIR = BENCHMARKS_DIR / "data" / "mnist"
+DATA_DIR = BENCHMARKS_DIR / "data"
+MNIST_DIR = DATA_DIR / "mnist"
 
-# Fixed everywhere, so that every script sees the same data, split and noise.
+# Fixed everywhere, so that every script sees the same data, split, noise
+# and model.
 NOISE_FACTOR = 0.5
 SPLIT_SEED = 0
 TEST_NOISE_SEED = 12345
+TRAIN_NOISE_SEED = 1  # training noise drawn once, for the plain Keras runs
 N_TEST = 1000  # of the 5,000-digit sample: 4,000 train / 1,000 test
+IMAGE_SHAPE = (28, 28, 1)
+LATENT_DIM = 128
+BATCH_SIZE = 32
+LEARNING_RATE = 1e-3
+
+
+# ---------------------------------------------------------------- set-up
+
+
+class SampleSplit(NamedTuple):
+    """The 5,000-digit sample, split; unpacks like a tuple."""
+
+    X_train: object
+    X_test: object
+    y_train: object
+    y_test: object
+    X_test_noisy: object
 
 
 def load_sample_split():
     """The 5,000-digit sample, split 4,000 / 1,000 with stratification.
 
-    Returns ``X_train, X_test, y_train, y_test, X_test_noisy``; the noisy
-    test digits are drawn once with a fixed seed.
+    Returns a :class:`SampleSplit`: ``X_train, X_test, y_train, y_test,
+    X_test_noisy``; the noisy test digits are drawn once with a fixed seed.
     """
     from sklearn.model_selection import train_test_split
 
-    from skdenoise import GaussianNoiser
     from skdenoise.datasets import load_mnist_sample
 
     X, y = load_mnist_sample(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=N_TEST, stratify=y, random_state=SPLIT_SEED
     )
-    X_test_noisy = GaussianNoiser(NOISE_FACTOR, random_state=TEST_NOISE_SEED).transform(X_test)
-    return X_train, X_test, y_train, y_test, X_test_noisy
+    return SampleSplit(
+        X_train, X_test, y_train, y_test, noisy_once(X_test, seed=TEST_NOISE_SEED)
+    )
+
+
+def noisy_once(X, *, noise_factor=NOISE_FACTOR, seed=TRAIN_NOISE_SEED):
+    """Flat samples `X` corrupted once, with a fixed seed.
+
+    The tutorial's way, given to plain Keras and scikeras; skdenoise draws
+    fresh noise every epoch itself.
+    """
+    from skdenoise import GaussianNoiser
+
+    return GaussianNoiser(noise_factor, random_state=seed).transform(X)
+
+
+def as_images(X):
+    """Flat rows of 784 pixels as ``(n, 28, 28, 1)`` images, for Keras."""
+    return X.reshape(-1, *IMAGE_SHAPE)
+
+
+def reference_network(seed=0):
+    """The tutorial's convolutional autoencoder, 440,865 parameters."""
+    from skdenoise._architectures import build_conv_autoencoder
+
+    return build_conv_autoencoder(
+        IMAGE_SHAPE, LATENT_DIM, output_activation="sigmoid", seed=seed
+    )
+
+
+def reference_model(seed=0):
+    """:func:`reference_network` compiled as the tutorial does it.
+
+    Adam(1e-3) and binary cross-entropy, as ``DenoisingAutoencoder`` uses
+    by default: every contender trains the same thing.
+    """
+    model = reference_network(seed)
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy"
+    )
+    return model
 
 
 def mean_bce(y_true, y_pred):
@@ -46,16 +145,128 @@ def mean_bce(y_true, y_pred):
     return float(elementwise_loss(y_true, y_pred, "binary_crossentropy").mean())
 
 
+# ---------------------------------------------------------------- timers
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records the wall time of every epoch, validation included.
+
+    Parameters
+    ----------
+    log_epochs : bool, default=False
+        Also log one line per epoch: its losses and times, for long runs
+        watched from their log.
+
+    Attributes
+    ----------
+    times : list of float
+        Seconds of every epoch, in order, over all the fits it served.
+    """
+
+    def __init__(self, log_epochs=False):
+        super().__init__()
+        self.log_epochs = log_epochs
+        self.times = []
+
+    def __deepcopy__(self, memo):
+        # DenoisingAutoencoder and scikeras work on copies of their
+        # callbacks; sharing this one keeps the times readable here.
+        return self
+
+    def on_train_begin(self, logs=None):
+        self._train_start = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        self.times.append(now - self._start)
+        if self.log_epochs:
+            values = " ".join(
+                f"{key}={value:.5f}" for key, value in sorted((logs or {}).items())
+            )
+            log(
+                f"epoch {epoch + 1}: {values} ({self.times[-1]:.0f} s, "
+                f"{now - self._train_start:.0f} s in all)"
+            )
+
+
+class Stopwatch:
+    """Times a block: ``with Stopwatch() as t: model.fit(...)``, then ``t.seconds``."""
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        return False
+
+
+def seconds_summary(seconds):
+    """Min, median and max of many timings, for whole fits."""
+    return {
+        "min": float(min(seconds)),
+        "median": float(statistics.median(seconds)),
+        "max": float(max(seconds)),
+    }
+
+
+# ------------------------------------------------------------- arguments
+
+
+def argument_parser(doc, *, epochs=None, n_train=None, warmup=None, repeats=None):
+    """An ArgumentParser with the options the scripts share.
+
+    Parameters
+    ----------
+    doc : str
+        The script's docstring; its first paragraph describes the script.
+
+    epochs, n_train, warmup, repeats : int or None, default=None
+        Give a default to add ``--epochs``, ``--n-train``, ``--warmup``
+        (untimed first epochs) or ``--repeats``; None leaves it out.
+
+    Every parser has ``--output-dir`` (default ``benchmarks/results``):
+    quick checks write elsewhere, so the committed results stay.
+    """
+    parser = argparse.ArgumentParser(
+        description=doc.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    options = {
+        "--epochs": (epochs, "epochs (timed epochs where there is a warm-up)"),
+        "--n-train": (n_train, "training digits"),
+        "--warmup": (warmup, "untimed first epochs of every fit"),
+        "--repeats": (repeats, "fits of every contender, taking turns"),
+    }
+    for flag, (default, help_text) in options.items():
+        if default is not None:
+            parser.add_argument(flag, type=int, default=default, help=help_text)
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=RESULTS_DIR,
+        help="where the results files go",
+    )
+    return parser
+
+
+# --------------------------------------------------------- machine, report
+
+
 def machine_info():
     """Processor, core count, load and library versions, as plain data."""
-    import keras
     import numpy
     import sklearn
     import tensorflow
 
     model = platform.processor() or "unknown"
     try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        lscpu = subprocess.run(
+            ["lscpu"], capture_output=True, text=True, check=True
+        ).stdout
         for line in lscpu.splitlines():
             if line.startswith("Model name:"):
                 model = line.split(":", 1)[1].strip()
@@ -65,7 +276,7 @@ def machine_info():
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpu": model,
         "cores": os.cpu_count(),
-        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "load_average_1_5_15": _load_average(),
         "python": platform.python_version(),
         "tensorflow": tensorflow.__version__,
         "keras": keras.__version__,
@@ -74,11 +285,66 @@ def machine_info():
     }
 
 
+def _load_average():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine_line(info):
+    """One line describing the machine, its load and the library versions."""
+    load = f"load average {info['load_average_1_5_15'][0]} at start"
+    if "load_average_1_5_15_at_end" in info:
+        load += f", {info['load_average_1_5_15_at_end'][0]} at end"
+    return (
+        f"{info['date']} — {info['cpu']}, {info['cores']} cores, {load}; "
+        f"Python {info['python']}, TensorFlow {info['tensorflow']}, "
+        f"Keras {info['keras']}, scikit-learn {info['scikit-learn']}, "
+        f"NumPy {info['numpy']}"
+    )
+
+
+def start():
+    """Log the machine line and return :func:`machine_info`, at the start."""
+    info = machine_info()
+    log(machine_line(info))
+    return info
+
+
+def write_results(output_dir, name, results, markdown, info):
+    """Write ``NAME.json`` and ``NAME.md`` into `output_dir`.
+
+    Records the load average at the end into `info` and stores `info` as
+    ``results["machine"]``; the markdown gets the machine line appended.
+    Returns the paths written.
+    """
+    output_dir = Path(output_dir)
+    info["load_average_1_5_15_at_end"] = _load_average()
+    json_path = _write(
+        output_dir / f"{name}.json",
+        json.dumps({**results, "machine": info}, indent=2) + "\n",
+    )
+    md_path = _write(
+        output_dir / f"{name}.md",
+        markdown.rstrip("\n") + f"\n\nMachine: {machine_line(info)}\n",
+    )
+    return json_path, md_path
+
+
 def write_json(path, data):
+    """Write `data` as JSON, for results other than the main ones."""
+    return _write(path, json.dumps(data, indent=2) + "\n")
+
+
+def write_text(path, text):
+    """Write a text file (a log, an extra table), creating the folder."""
+    return _write(path, text)
+
+
+def _write(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n")
-    print(f"wrote {path}", flush=True)
+    path.write_text(text)
+    log(f"wrote {path}")
+    return path
 
 
 def markdown_table(header, rows):
@@ -91,33 +357,22 @@ def markdown_table(header, rows):
     return "\n".join(lines) + "\n"
 
 
-def write_text(path, text):
+def new_figure(**kwargs):
+    """A matplotlib Figure of its own, without pyplot's global state."""
+    from matplotlib.figure import Figure
+
+    return Figure(layout="constrained", **kwargs)
+
+
+def save_figure(figure, path, dpi=110):
+    """Save `figure` as PNG, creating the folder, and log the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    print(f"wrote {path}", flush=True)
-
-
-def machine_line(info):
-    return (
-        f"{info['date']} — {info['cpu']}, {info['cores']} cores, load average "
-        f"{info['load_average_1_5_15'][0]} at start; Python {info['python']}, "
-        f"TensorFlow {info['tensorflow']}, Keras {info['keras']}, "
-        f"scikit-learn {info['scikit-learn']}, NumPy {info['numpy']}"
-    )
-
-
-class Stopwatch:
-    """``with Stopwatch() as t: ...``, then ``t.seconds``."""
-
-    def __enter__(self):
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self._start
-        return False
+    figure.savefig(path, dpi=dpi)
+    log(f"wrote {path}")
+    return path
 
 
 def log(message):
+    """Print a time-stamped line, flushed at once (logs of long runs)."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stdout, flush=True)

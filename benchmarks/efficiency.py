@@ -24,20 +24,14 @@ Usage::
     python benchmarks/efficiency.py [--matmul-size 4096] [--n-train 4000]
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import _common
 import keras
 import numpy as np
 import tensorflow as tf
-from speed import EpochTimer
 
-from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import build_conv_autoencoder
-
-IMAGE_SHAPE = (28, 28, 1)
+from skdenoise import DenoisingAutoencoder
 
 
 def _leaf_layers(model):
@@ -87,7 +81,7 @@ def profiler_forward_flop(model):
     try:
         from tensorflow.python.profiler import model_analyzer, option_builder
 
-        spec = tf.TensorSpec((1, *IMAGE_SHAPE), tf.float32)
+        spec = tf.TensorSpec((1, *_common.IMAGE_SHAPE), tf.float32)
         graph = tf.function(lambda x: model(x, training=False)).get_concrete_function(spec).graph
         options = option_builder.ProfileOptionBuilder.float_operation()
         options["output"] = "none"
@@ -138,26 +132,21 @@ def training_throughput(X, epochs, warmup, repeats):
     Other processes only ever add time to an epoch, so the fastest one is
     the steadiest estimate of what the training itself costs.
     """
-    X_img = X.reshape(-1, *IMAGE_SHAPE)
-    X_noisy_img = (
-        GaussianNoiser(_common.NOISE_FACTOR, random_state=1).transform(X).reshape(X_img.shape)
-    )
+    X_noisy = _common.noisy_once(X)
     epoch_seconds = {"skdenoise": [], "plain Keras": []}
     for _ in range(repeats):
-        timer = EpochTimer()
+        timer = _common.EpochTimer()
         DenoisingAutoencoder(
             epochs=warmup + epochs, validation_fraction=None, callbacks=[timer], random_state=0
         ).fit(X)
         epoch_seconds["skdenoise"] += timer.times[warmup:]
 
-        timer = EpochTimer()
-        model = build_conv_autoencoder(IMAGE_SHAPE, 128, output_activation="sigmoid", seed=0)
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-        model.fit(
-            X_noisy_img,
-            X_img,
+        timer = _common.EpochTimer()
+        _common.reference_model().fit(
+            _common.as_images(X_noisy),
+            _common.as_images(X),
             epochs=warmup + epochs,
-            batch_size=32,
+            batch_size=_common.BATCH_SIZE,
             callbacks=[timer],
             verbose=0,
         )
@@ -170,77 +159,48 @@ def training_throughput(X, epochs, warmup, repeats):
     return rates, epoch_seconds
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--matmul-size", type=int, default=4096)
-    parser.add_argument("--matmul-repeats", type=int, default=5)
-    parser.add_argument("--n-train", type=int, default=4000)
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs")
-    parser.add_argument("--warmup", type=int, default=1, help="untimed first epochs")
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
-    args = parser.parse_args()
-
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
-
-    model = build_conv_autoencoder(IMAGE_SHAPE, 128, output_activation="sigmoid", seed=0)
+def count_flop(model):
+    """Per-layer MACs and the forward and training FLOPs per sample."""
     layers = count_macs(model)
     forward_macs = sum(row["macs"] for row in layers)
-    forward_flop = 2 * forward_macs
-    training_flop = 3 * forward_flop
     for row in layers:
         _common.log(f"{row['layer']:40s} {row['output_shape']!s:16s} {row['macs']:>12,} MACs")
     _common.log(
-        f"forward: {forward_macs:,} MACs = {forward_flop / 1e6:.2f} MFLOP per sample; "
-        f"training ~3x = {training_flop / 1e6:.1f} MFLOP per sample"
+        f"forward: {forward_macs:,} MACs = {2 * forward_macs / 1e6:.2f} MFLOP per sample; "
+        f"training ~3x = {6 * forward_macs / 1e6:.1f} MFLOP per sample"
     )
-
     profiled = profiler_forward_flop(model)
     if profiled is not None:
         _common.log(f"TensorFlow profiler, forward: {profiled / 1e6:.2f} MFLOP per sample")
+    return {
+        "parameters": int(model.count_params()),
+        "layers": layers,
+        "forward_macs_per_sample": forward_macs,
+        "forward_mflop_per_sample": 2 * forward_macs / 1e6,
+        "training_mflop_per_sample": 3 * 2 * forward_macs / 1e6,
+        "tf_profiler_forward_mflop_per_sample": None if profiled is None else profiled / 1e6,
+    }
 
-    peak = matmul_peak(args.matmul_size, args.matmul_repeats)
-    X_train, _, _, _, _ = _common.load_sample_split()
-    rates, all_rates = training_throughput(
-        X_train[: args.n_train], args.epochs, args.warmup, args.repeats
-    )
+
+def achieved_gflops(rates, training_mflop, peak):
+    """Training throughput as GFLOP/s and as a share of the matmul peak."""
     tf_peak = peak["tf.linalg.matmul"]["best_gflops"]
-    achieved = {
-        name: {
+    achieved = {}
+    for name, rate in rates.items():
+        gflops = rate * training_mflop / 1e3
+        achieved[name] = {
             "samples_per_second": rate,
-            "gflops": rate * training_flop / 1e9,
-            "fraction_of_tf_matmul_peak": rate * training_flop / 1e9 / tf_peak,
+            "gflops": gflops,
+            "fraction_of_tf_matmul_peak": gflops / tf_peak,
         }
-        for name, rate in rates.items()
-    }
-    for name, values in achieved.items():
-        _common.log(f"{name}: {values}")
+        _common.log(f"{name}: {achieved[name]}")
+    return achieved
 
-    info["load_average_1_5_15_at_end"] = [
-        round(x, 2) for x in _common.machine_info()["load_average_1_5_15"]
-    ]
-    results = {
-        "model": {
-            "parameters": int(model.count_params()),
-            "layers": layers,
-            "forward_macs_per_sample": forward_macs,
-            "forward_mflop_per_sample": forward_flop / 1e6,
-            "training_mflop_per_sample": training_flop / 1e6,
-            "tf_profiler_forward_mflop_per_sample": (None if profiled is None else profiled / 1e6),
-        },
-        "matmul_peak": {"size": args.matmul_size, **peak},
-        "training": {
-            "n_train": min(args.n_train, len(X_train)),
-            "epochs": args.epochs,
-            "warmup": args.warmup,
-            "achieved": achieved,
-            "epoch_seconds": all_rates,
-        },
-        "machine": info,
-    }
-    out = args.output_dir
-    _common.write_json(out / "efficiency.json", results)
+
+def markdown_report(results):
+    """The three tables of efficiency.md: FLOPs, matmul peak, training."""
+    model, training = results["model"], results["training"]
+    size = results["matmul_peak"]["size"]
     flop_table = _common.markdown_table(
         ["Layer", "Output shape", "MACs per sample", "Forward MFLOP"],
         [
@@ -250,24 +210,36 @@ def main():
                 f"{row['macs']:,}",
                 f"{2 * row['macs'] / 1e6:.2f}",
             ]
-            for row in layers
+            for row in model["layers"]
         ]
         + [
-            ["**Total forward**", "", f"{forward_macs:,}", f"{forward_flop / 1e6:.2f}"],
-            ["**Training step (≈3× forward)**", "", "", f"{training_flop / 1e6:.1f}"],
+            [
+                "**Total forward**",
+                "",
+                f"{model['forward_macs_per_sample']:,}",
+                f"{model['forward_mflop_per_sample']:.2f}",
+            ],
+            [
+                "**Training step (≈3× forward)**",
+                "",
+                "",
+                f"{model['training_mflop_per_sample']:.1f}",
+            ],
         ],
     )
+    profiled = model["tf_profiler_forward_mflop_per_sample"]
     if profiled is not None:
         flop_table += (
-            f"\nCross-check: TensorFlow's graph profiler counts {profiled / 1e6:.2f} "
+            f"\nCross-check: TensorFlow's graph profiler counts {profiled:.2f} "
             "MFLOP for the forward pass of one sample (biases, batch normalisation "
             "and activations included).\n"
         )
     peak_table = _common.markdown_table(
         ["Float32 matmul", "Best GFLOP/s", "Median GFLOP/s"],
         [
-            [f"{name} {args.matmul_size}²", f"{v['best_gflops']:.1f}", f"{v['median_gflops']:.1f}"]
-            for name, v in peak.items()
+            [f"{name} {size}²", f"{v['best_gflops']:.1f}", f"{v['median_gflops']:.1f}"]
+            for name, v in results["matmul_peak"].items()
+            if name != "size"
         ],
     )
     achieved_table = _common.markdown_table(
@@ -279,17 +251,47 @@ def main():
                 f"{v['gflops']:.1f}",
                 f"{100 * v['fraction_of_tf_matmul_peak']:.1f}%",
             ]
-            for name, v in achieved.items()
+            for name, v in training["achieved"].items()
         ],
     )
-    _common.write_text(
-        out / "efficiency.md",
+    return (
         f"FLOPs of the reference model (28×28×1, latent_dim=128, "
-        f"{model.count_params():,} parameters)\n\n{flop_table}\n{peak_table}\n"
-        f"Training throughput ({results['training']['n_train']:,} digits, batch 32, "
-        f"fastest of {args.repeats} × {args.epochs} timed epochs, each fit after "
-        f"{args.warmup} warm-up)\n\n{achieved_table}\n"
-        f"Machine: {_common.machine_line(info)}\n",
+        f"{model['parameters']:,} parameters)\n\n{flop_table}\n{peak_table}\n"
+        f"Training throughput ({training['n_train']:,} digits, batch 32, "
+        f"fastest of {training['repeats']} × {training['epochs']} timed epochs, "
+        f"each fit after {training['warmup']} warm-up)\n\n{achieved_table}"
+    )
+
+
+def main():
+    parser = _common.argument_parser(__doc__, n_train=4000, epochs=3, warmup=1, repeats=2)
+    parser.add_argument("--matmul-size", type=int, default=4096)
+    parser.add_argument("--matmul-repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    info = _common.start()
+    X_train = _common.load_sample_split().X_train[: args.n_train]
+
+    model = count_flop(_common.reference_network())
+    peak = matmul_peak(args.matmul_size, args.matmul_repeats)
+    rates, epoch_seconds = training_throughput(
+        X_train, args.epochs, args.warmup, args.repeats
+    )
+
+    results = {
+        "model": model,
+        "matmul_peak": {"size": args.matmul_size, **peak},
+        "training": {
+            "n_train": len(X_train),
+            "epochs": args.epochs,
+            "warmup": args.warmup,
+            "repeats": args.repeats,
+            "achieved": achieved_gflops(rates, model["training_mflop_per_sample"], peak),
+            "epoch_seconds": epoch_seconds,
+        },
+    }
+    _common.write_results(
+        args.output_dir, "efficiency", results, markdown_report(results), info
     )
 
 

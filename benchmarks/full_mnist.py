@@ -21,17 +21,15 @@ Usage::
     python benchmarks/full_mnist.py --epochs 1 --n-train 2000 --output-dir /tmp/x
 """
 
-import argparse
 import subprocess
-import time
 from pathlib import Path
 
 import _common
-import keras
 import numpy as np
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.datasets import load_mnist_idx
+from skdenoise.display import TrainingCurveDisplay, _best_val_loss_epoch
 from skdenoise.metrics import peak_signal_noise_ratio
 
 REFERENCE_BEST_VAL_BCE = 0.0953
@@ -43,25 +41,6 @@ _FILES = [
 ]
 
 
-class EpochLine(keras.callbacks.Callback):
-    """One line per epoch: losses and elapsed time."""
-
-    def on_train_begin(self, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch_start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        now = time.perf_counter()
-        values = " ".join(f"{key}={value:.5f}" for key, value in sorted(logs.items()))
-        _common.log(
-            f"epoch {epoch + 1}: {values} ({now - self._epoch_start:.0f} s, "
-            f"{now - self._start:.0f} s in all)"
-        )
-
-
 def ensure_mnist(directory):
     directory = Path(directory)
     if all((directory / name).is_file() for name in _FILES):
@@ -71,10 +50,93 @@ def ensure_mnist(directory):
     subprocess.run(["bash", str(script), str(directory)], check=True)
 
 
+def load_full_mnist(args):
+    """Training and test digits, and the test digits corrupted once."""
+    ensure_mnist(args.data_dir)
+    X_train, _ = load_mnist_idx(args.data_dir, subset="train", return_X_y=True)
+    X_test, _ = load_mnist_idx(args.data_dir, subset="test", return_X_y=True)
+    if args.n_train is not None:
+        rows = np.random.default_rng(0).choice(len(X_train), args.n_train, replace=False)
+        X_train = X_train[np.sort(rows)]
+    X_test_noisy = _common.noisy_once(
+        X_test, noise_factor=args.noise, seed=_common.TEST_NOISE_SEED
+    )
+    _common.log(f"train {X_train.shape}, test {X_test.shape}")
+    return X_train, X_test, X_test_noisy
+
+
+def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
+    """The best and final validation BCE, test PSNR and BCE, and speed."""
+    history = dae.history_
+    best_epoch, best_val_bce = _best_val_loss_epoch(history)
+    n_fit = round(len(X_train) * (1 - (dae.validation_fraction or 0)))
+    X_denoised = dae.predict(X_test_noisy)
+    results = {
+        "best_val_bce": best_val_bce,
+        "best_epoch": best_epoch,
+        "final_val_bce": float(history["val_loss"][-1]) if "val_loss" in history else None,
+        "reference_best_val_bce": REFERENCE_BEST_VAL_BCE,
+        "test_psnr_denoised_db": peak_signal_noise_ratio(X_test, X_denoised),
+        "test_psnr_noisy_db": peak_signal_noise_ratio(X_test, X_test_noisy),
+        "test_bce_denoised": _common.mean_bce(X_test, X_denoised),
+        "fit_seconds": fit_seconds,
+        "train_samples_per_second": n_fit * len(history["loss"]) / fit_seconds,
+    }
+    for key, value in results.items():
+        _common.log(f"{key}: {value}")
+    return results
+
+
+def markdown_report(settings, results):
+    best, final = results["best_val_bce"], results["final_val_bce"]
+    verdict = "at or below" if best is not None and best <= REFERENCE_BEST_VAL_BCE else "ABOVE"
+    table = _common.markdown_table(
+        ["Measure", "Value"],
+        [
+            ["Training digits (incl. validation)", f"{settings['n_train']:,}"],
+            [
+                "Epochs / batch size / noise",
+                f"{settings['epochs']} / {settings['batch_size']} / "
+                f"{settings['noise_factor']}",
+            ],
+            [
+                "Best validation BCE (epoch)",
+                "n/a" if best is None else f"{best:.4f} ({results['best_epoch']})",
+            ],
+            ["Reference best validation BCE", f"{REFERENCE_BEST_VAL_BCE} ({verdict} it)"],
+            ["Final validation BCE", "n/a" if final is None else f"{final:.4f}"],
+            ["Test PSNR, noisy input (dB)", f"{results['test_psnr_noisy_db']:.2f}"],
+            ["Test PSNR, denoised (dB)", f"{results['test_psnr_denoised_db']:.2f}"],
+            ["Test BCE, denoised", f"{results['test_bce_denoised']:.4f}"],
+            ["Fit time (min)", f"{results['fit_seconds'] / 60:.1f}"],
+            ["Training samples/s", f"{results['train_samples_per_second']:.0f}"],
+        ],
+    )
+    return f"Full MNIST denoising\n\n{table}"
+
+
+def plot_curve(history, settings, path):
+    """Loss per epoch, against the reference's best validation loss."""
+    figure = _common.new_figure(figsize=(7, 4.5))
+    ax = figure.subplots()
+    TrainingCurveDisplay.from_history(history, loss_name="binary cross-entropy", ax=ax)
+    ax.axhline(
+        REFERENCE_BEST_VAL_BCE,
+        color="grey",
+        linestyle="--",
+        linewidth=1,
+        label=f"Reference best validation loss ({REFERENCE_BEST_VAL_BCE})",
+    )
+    ax.legend()
+    ax.set_title(
+        f"Full MNIST, noise {settings['noise_factor']}, {settings['n_train']:,} digits"
+    )
+    _common.save_figure(figure, path, dpi=120)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=35)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser = _common.argument_parser(__doc__, epochs=35)
+    parser.add_argument("--batch-size", type=int, default=_common.BATCH_SIZE)
     parser.add_argument("--validation-fraction", type=float, default=0.1)
     parser.add_argument("--noise", type=float, default=_common.NOISE_FACTOR)
     parser.add_argument("--random-state", type=int, default=0)
@@ -85,49 +147,23 @@ def main():
         help="train on a random subset of this many digits (for a quick check)",
     )
     parser.add_argument("--data-dir", type=Path, default=_common.MNIST_DIR)
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
     args = parser.parse_args()
 
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
-    ensure_mnist(args.data_dir)
-    X_train, _ = load_mnist_idx(args.data_dir, subset="train", return_X_y=True)
-    X_test, _ = load_mnist_idx(args.data_dir, subset="test", return_X_y=True)
-    if args.n_train is not None:
-        rows = np.random.default_rng(0).choice(len(X_train), args.n_train, replace=False)
-        X_train = X_train[np.sort(rows)]
-    X_test_noisy = GaussianNoiser(args.noise, random_state=_common.TEST_NOISE_SEED).transform(
-        X_test
-    )
-    _common.log(f"train {X_train.shape}, test {X_test.shape}")
+    info = _common.start()
+    X_train, X_test, X_test_noisy = load_full_mnist(args)
 
     dae = DenoisingAutoencoder(
         noise=GaussianNoiser(args.noise),
         epochs=args.epochs,
         batch_size=args.batch_size,
         validation_fraction=args.validation_fraction,
-        callbacks=[EpochLine()],
+        callbacks=[_common.EpochTimer(log_epochs=True)],
         random_state=args.random_state,
     )
     with _common.Stopwatch() as fit_time:
         dae.fit(X_train)
-    X_denoised = dae.predict(X_test_noisy)
+    results = measure(dae, fit_time.seconds, X_train, X_test, X_test_noisy)
 
-    history = dae.history_
-    val_loss = history.get("val_loss")
-    best_epoch = int(np.argmin(val_loss)) + 1 if val_loss else None
-    n_fit = round(len(X_train) * (1 - (args.validation_fraction or 0)))
-    results = {
-        "best_val_bce": float(min(val_loss)) if val_loss else None,
-        "best_epoch": best_epoch,
-        "final_val_bce": float(val_loss[-1]) if val_loss else None,
-        "reference_best_val_bce": REFERENCE_BEST_VAL_BCE,
-        "test_psnr_denoised_db": peak_signal_noise_ratio(X_test, X_denoised),
-        "test_psnr_noisy_db": peak_signal_noise_ratio(X_test, X_test_noisy),
-        "test_bce_denoised": _common.mean_bce(X_test, X_denoised),
-        "fit_seconds": fit_time.seconds,
-        "train_samples_per_second": n_fit * len(history["loss"]) / fit_time.seconds,
-    }
     settings = {
         "n_train": len(X_train),
         "n_test": len(X_test),
@@ -138,69 +174,11 @@ def main():
         "random_state": args.random_state,
         "test_noise_seed": _common.TEST_NOISE_SEED,
     }
-    info["load_average_1_5_15_at_end"] = [
-        round(x, 2) for x in _common.machine_info()["load_average_1_5_15"]
-    ]
-    for key, value in results.items():
-        _common.log(f"{key}: {value}")
-
-    out = args.output_dir
-    _common.write_json(
-        out / "full_mnist.json",
-        {"settings": settings, "results": results, "machine": info, "history": history},
-    )
+    out, history = args.output_dir, dae.history_
+    report = {"settings": settings, "results": results, "history": history}
+    _common.write_results(out, "full_mnist", report, markdown_report(settings, results), info)
     _common.write_json(out / "full_mnist_history.json", history)
-    verdict = (
-        "at or below"
-        if results["best_val_bce"] is not None
-        and results["best_val_bce"] <= REFERENCE_BEST_VAL_BCE
-        else "ABOVE"
-    )
-    table = _common.markdown_table(
-        ["Measure", "Value"],
-        [
-            ["Training digits (incl. validation)", f"{len(X_train):,}"],
-            ["Epochs / batch size / noise", f"{args.epochs} / {args.batch_size} / {args.noise}"],
-            [
-                "Best validation BCE (epoch)",
-                f"{results['best_val_bce']:.4f} ({best_epoch})" if val_loss else "n/a",
-            ],
-            ["Reference best validation BCE", f"{REFERENCE_BEST_VAL_BCE} ({verdict} it)"],
-            ["Final validation BCE", f"{results['final_val_bce']:.4f}" if val_loss else "n/a"],
-            ["Test PSNR, noisy input (dB)", f"{results['test_psnr_noisy_db']:.2f}"],
-            ["Test PSNR, denoised (dB)", f"{results['test_psnr_denoised_db']:.2f}"],
-            ["Test BCE, denoised", f"{results['test_bce_denoised']:.4f}"],
-            ["Fit time (min)", f"{fit_time.seconds / 60:.1f}"],
-            ["Training samples/s", f"{results['train_samples_per_second']:.0f}"],
-        ],
-    )
-    _common.write_text(
-        out / "full_mnist.md",
-        f"Full MNIST denoising\n\n{table}\nMachine: {_common.machine_line(info)}; "
-        f"load average {info['load_average_1_5_15_at_end'][0]} at end.\n",
-    )
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from skdenoise.display import TrainingCurveDisplay
-
-    figure = Figure(figsize=(7, 4.5), layout="constrained")
-    ax = figure.subplots()
-    TrainingCurveDisplay(history, loss_name="binary cross-entropy").plot(ax=ax)
-    ax.axhline(
-        REFERENCE_BEST_VAL_BCE,
-        color="grey",
-        linestyle="--",
-        linewidth=1,
-        label=f"Reference best validation loss ({REFERENCE_BEST_VAL_BCE})",
-    )
-    ax.legend()
-    ax.set_title(f"Full MNIST, noise {args.noise}, {len(X_train):,} digits")
-    figure.savefig(out / "full_mnist_curve.png", dpi=120)
-    print(f"wrote {out / 'full_mnist_curve.png'}", flush=True)
+    plot_curve(history, settings, out / "full_mnist_curve.png")
 
 
 if __name__ == "__main__":

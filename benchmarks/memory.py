@@ -12,21 +12,25 @@ the mapped file, which the kernel can drop at will) caused by:
 
 Run from the repository root::
 
-    python benchmarks/memory.py [--n-samples 200000]
+    python benchmarks/memory.py [--n-samples 200000] [--output-dir DIR]
 
 Results go to ``benchmarks/results/memory.json`` and ``memory.md``.
 """
 
-import argparse
-import json
+import pickle
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
-from _common import BENCHMARKS_DIR, RESULTS_DIR, machine_info
+import _common
+import numpy as np
 
-DATA = BENCHMARKS_DIR / "data" / "memmap_200k.npy"
+from skdenoise import DenoisingAutoencoder
+from skdenoise.datasets import load_mnist_sample
+
+DATA = _common.DATA_DIR / "memmap_200k.npy"
+MODEL = _common.DATA_DIR / "memory_model.pkl"
+METHODS = ["skdenoise_transform_memmap", "keras_predict", "in_memory"]
 
 MEASURE = textwrap.dedent(
     """
@@ -73,73 +77,75 @@ MEASURE = textwrap.dedent(
 )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-samples", type=int, default=200_000)
-    args = parser.parse_args(argv)
-
-    import pickle
-
-    import numpy as np
-
-    from skdenoise import DenoisingAutoencoder
-    from skdenoise.datasets import load_mnist_sample
-
-    digits = load_mnist_sample().data
+def write_memmap(n_samples, digits):
+    """Write `n_samples` digits, repeated, to the float32 .npy file `DATA`."""
     DATA.parent.mkdir(parents=True, exist_ok=True)
-    big = np.lib.format.open_memmap(
-        DATA, mode="w+", dtype=np.float32, shape=(args.n_samples, 784)
-    )
-    for start in range(0, args.n_samples, len(digits)):
-        stop = min(start + len(digits), args.n_samples)
+    big = np.lib.format.open_memmap(DATA, mode="w+", dtype=np.float32, shape=(n_samples, 784))
+    for start in range(0, n_samples, len(digits)):
+        stop = min(start + len(digits), n_samples)
         big[start:stop] = digits[: stop - start]
     big.flush()
-    del big
 
+
+def measure_in_fresh_process(method):
+    """Heap before, peak heap, seconds and output size of one method."""
+    output = subprocess.run(
+        [sys.executable, "-c", MEASURE, method, str(DATA), str(MODEL)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    before, after, seconds, output_mb = map(float, output[-4:])
+    row = {
+        "method": method,
+        "heap_before_mb": round(before),
+        "heap_peak_mb": round(after),
+        "heap_growth_mb": round(after - before),
+        "seconds": round(seconds, 2),
+        "output_mb": round(output_mb),
+    }
+    _common.log(str(row))
+    return row
+
+
+def markdown_report(results):
+    table = _common.markdown_table(
+        ["method", "peak heap growth (MB)", "time (s)", "output (MB)"],
+        [
+            [r["method"], r["heap_growth_mb"], r["seconds"], r["output_mb"]]
+            for r in results["rows"]
+        ],
+    )
+    return (
+        f"Input: {results['n_samples']:,} x 784 float32 memmap "
+        f"({results['input_mb']} MB), encoded to 128-d codes.\n\n{table}"
+    )
+
+
+def main():
+    parser = _common.argument_parser(__doc__)
+    parser.add_argument("--n-samples", type=int, default=200_000)
+    args = parser.parse_args()
+
+    info = _common.start()
+    digits = load_mnist_sample().data
+    write_memmap(args.n_samples, digits)
     dae = DenoisingAutoencoder(epochs=1, random_state=0).fit(digits[:500])
-    model_path = BENCHMARKS_DIR / "data" / "memory_model.pkl"
-    model_path.write_bytes(pickle.dumps(dae))
+    MODEL.write_bytes(pickle.dumps(dae))
 
-    rows = []
-    for method in ["skdenoise_transform_memmap", "keras_predict", "in_memory"]:
-        output = subprocess.run(
-            [sys.executable, "-c", MEASURE, method, str(DATA), str(model_path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-        before, after, seconds, output_mb = map(float, output[-4:])
-        rows.append(
-            {
-                "method": method,
-                "heap_before_mb": round(before),
-                "heap_peak_mb": round(after),
-                "heap_growth_mb": round(after - before),
-                "seconds": round(seconds, 2),
-                "output_mb": round(output_mb),
-            }
-        )
-        print(rows[-1], flush=True)
+    try:
+        rows = [measure_in_fresh_process(method) for method in METHODS]
+    finally:
+        DATA.unlink()
 
-    input_mb = args.n_samples * 784 * 4 / 2**20
-    RESULTS_DIR.mkdir(exist_ok=True)
-    result = {"n_samples": args.n_samples, "input_mb": round(input_mb), "rows": rows}
-    result["machine"] = machine_info()
-    (RESULTS_DIR / "memory.json").write_text(json.dumps(result, indent=1))
-    lines = [
-        f"Input: {args.n_samples:,} x 784 float32 memmap ({input_mb:.0f} MB), "
-        "encoded to 128-d codes.",
-        "",
-        "| method | peak heap growth (MB) | time (s) | output (MB) |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r['method']} | {r['heap_growth_mb']} | {r['seconds']} | {r['output_mb']} |"
-        for r in rows
-    ]
-    (RESULTS_DIR / "memory.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    DATA.unlink()
+    results = {
+        "n_samples": args.n_samples,
+        "input_mb": round(args.n_samples * 784 * 4 / 2**20),
+        "rows": rows,
+    }
+    markdown = markdown_report(results)
+    print(markdown, flush=True)
+    _common.write_results(args.output_dir, "memory", results, markdown, info)
 
 
 if __name__ == "__main__":

@@ -25,22 +25,27 @@ Usage::
     python benchmarks/quality.py [--epochs 35] [--output-dir DIR]
 """
 
-import argparse
 import warnings
-from pathlib import Path
 
 import _common
 import keras
 import numpy as np
+from _common import as_images
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import ENCODER_NAME, build_conv_autoencoder
+from skdenoise._architectures import ENCODER_NAME
+from skdenoise.display import DenoisingDisplay, TrainingCurveDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
 
-TRAIN_NOISE_SEED = 1  # the plain Keras model's noise, drawn once
+# Rows of quality_examples.png: the denoisers, under short titles.
+SHOWN_DENOISERS = {
+    "skdenoise DenoisingAutoencoder": "skdenoise",
+    "plain Keras (tutorial training)": "plain Keras",
+    "PCA(128) fit on clean train": "PCA(128)",
+}
 
 
 def classifier_accuracy(train_features, y_train, test_features, y_test):
@@ -52,142 +57,107 @@ def classifier_accuracy(train_features, y_train, test_features, y_test):
     return float(classifier.score(test_features, y_test)), converged
 
 
-def fit_plain_keras(X_train_img, epochs, seed):
-    """The tutorial's training: noise drawn once, ``validation_split=0.1``."""
-    keras.utils.set_random_seed(seed)  # Keras shuffles with the global seeds
-    x_train_noisy = (
-        GaussianNoiser(_common.NOISE_FACTOR, random_state=TRAIN_NOISE_SEED)
-        .transform(X_train_img.reshape(len(X_train_img), -1))
-        .reshape(X_train_img.shape)
-    )
-    model = build_conv_autoencoder((28, 28, 1), 128, output_activation="sigmoid", seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    history = model.fit(
-        x_train_noisy,
-        X_train_img,
-        epochs=epochs,
-        batch_size=32,
-        validation_split=0.1,
-        shuffle=True,
-        verbose=0,
-    )
-    return model, {k: [float(v) for v in vs] for k, vs in history.history.items()}
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=35)
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
-    args = parser.parse_args()
-
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
-    X_train, X_test, y_train, y_test, X_test_noisy = _common.load_sample_split()
-    X_train_img = X_train.reshape(-1, 28, 28, 1)
-    X_test_noisy_img = X_test_noisy.reshape(-1, 28, 28, 1)
-
-    _common.log(f"skdenoise: {args.epochs} epochs on {X_train.shape}")
+def fit_skdenoise(X_train, epochs):
+    """Fresh noise every epoch, 10% held out for validation (the default)."""
+    _common.log(f"skdenoise: {epochs} epochs on {X_train.shape}")
     dae = DenoisingAutoencoder(
-        noise=GaussianNoiser(_common.NOISE_FACTOR), epochs=args.epochs, random_state=0
+        noise=GaussianNoiser(_common.NOISE_FACTOR), epochs=epochs, random_state=0
     )
-    with _common.Stopwatch() as dae_time:
+    with _common.Stopwatch() as fit_time:
         dae.fit(X_train)
-    dae_denoised = dae.predict(X_test_noisy)
+    return dae, fit_time.seconds
 
-    _common.log(f"plain Keras: {args.epochs} epochs")
-    with _common.Stopwatch() as keras_time:
-        model, keras_history = fit_plain_keras(X_train_img, args.epochs, seed=0)
-    keras_denoised = model.predict(X_test_noisy_img, batch_size=1024, verbose=0).reshape(
-        X_test.shape
-    )
 
+def fit_plain_keras(X_train, epochs, seed=0):
+    """The tutorial's training: noise drawn once, ``validation_split=0.1``."""
+    _common.log(f"plain Keras: {epochs} epochs")
+    keras.utils.set_random_seed(seed)  # Keras shuffles with the global seeds
+    model = _common.reference_model(seed)
+    with _common.Stopwatch() as fit_time:
+        history = model.fit(
+            as_images(_common.noisy_once(X_train)),
+            as_images(X_train),
+            epochs=epochs,
+            batch_size=_common.BATCH_SIZE,
+            validation_split=0.1,
+            shuffle=True,
+            verbose=0,
+        )
+    history = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+    return model, history, fit_time.seconds
+
+
+def denoise_all(split, dae, model):
+    """The noisy test digits, denoised by every contender."""
     _common.log("PCA(128)")
-    pca_clean = PCA(128, random_state=0).fit(X_train)
-    X_train_noisy_once = GaussianNoiser(
-        _common.NOISE_FACTOR, random_state=TRAIN_NOISE_SEED
-    ).transform(X_train)
-    pca_noisy = PCA(128, random_state=0).fit(X_train_noisy_once)
+    pca_clean = PCA(128, random_state=0).fit(split.X_train)
+    pca_noisy = PCA(128, random_state=0).fit(_common.noisy_once(split.X_train))
 
     def pca_denoise(pca):
         # Clipped to the pixel range, as the sigmoid of the networks is.
-        return np.clip(pca.inverse_transform(pca.transform(X_test_noisy)), 0, 1)
+        return np.clip(pca.inverse_transform(pca.transform(split.X_test_noisy)), 0, 1)
 
-    denoisers = {
-        "skdenoise DenoisingAutoencoder": dae_denoised,
+    keras_denoised = model.predict(
+        as_images(split.X_test_noisy), batch_size=1024, verbose=0
+    ).reshape(split.X_test.shape)
+    denoised = {
+        "skdenoise DenoisingAutoencoder": dae.predict(split.X_test_noisy),
         "plain Keras (tutorial training)": keras_denoised,
         "PCA(128) fit on clean train": pca_denoise(pca_clean),
         "PCA(128) fit on noisy train": pca_denoise(pca_noisy),
-        "noisy input (no denoising)": X_test_noisy,
+        "noisy input (no denoising)": split.X_test_noisy,
     }
-    denoising = {
+    return denoised, pca_clean
+
+
+def denoising_scores(X_test, denoised):
+    scores = {
         name: {
             "psnr_db": peak_signal_noise_ratio(X_test, output),
             "bce": _common.mean_bce(X_test, output),
         }
-        for name, output in denoisers.items()
+        for name, output in denoised.items()
     }
+    for name, values in scores.items():
+        _common.log(f"{name}: PSNR {values['psnr_db']:.2f} dB, BCE {values['bce']:.4f}")
+    return scores
 
+
+def code_accuracies(split, dae, model, pca):
+    """Logistic regression on the codes of every model, and on raw pixels."""
     _common.log("logistic regression on codes")
     keras_encoder = model.get_layer(ENCODER_NAME)
 
     def keras_codes(X):
-        return keras_encoder.predict(X.reshape(-1, 28, 28, 1), batch_size=1024, verbose=0)
+        return keras_encoder.predict(as_images(X), batch_size=1024, verbose=0)
 
-    features = {
-        "skdenoise codes (128)": (dae.transform, dae.transform(X_train)),
-        "plain Keras codes (128)": (keras_codes, keras_codes(X_train)),
-        "PCA(128) codes": (pca_clean.transform, pca_clean.transform(X_train)),
-        "raw pixels (784)": (lambda X: X, X_train),
+    featurizers = {
+        "skdenoise codes (128)": dae.transform,
+        "plain Keras codes (128)": keras_codes,
+        "PCA(128) codes": pca.transform,
+        "raw pixels (784)": lambda X: X,
     }
-    classification = {}
-    for name, (featurize, train_features) in features.items():
+    accuracies = {}
+    for name, featurize in featurizers.items():
+        train_features = featurize(split.X_train)
         clean_acc, converged = classifier_accuracy(
-            train_features, y_train, featurize(X_test), y_test
+            train_features, split.y_train, featurize(split.X_test), split.y_test
         )
         noisy_acc, _ = classifier_accuracy(
-            train_features, y_train, featurize(X_test_noisy), y_test
+            train_features, split.y_train, featurize(split.X_test_noisy), split.y_test
         )
-        classification[name] = {
+        accuracies[name] = {
             "accuracy_clean_test": clean_acc,
             "accuracy_noisy_test": noisy_acc,
             "converged": converged,
         }
+        _common.log(f"{name}: {accuracies[name]}")
+    return accuracies
 
-    ours = denoising["skdenoise DenoisingAutoencoder"]["psnr_db"]
-    checks = {
-        "skdenoise_psnr_at_least_plain_keras": ours
-        >= denoising["plain Keras (tutorial training)"]["psnr_db"],
-        "skdenoise_psnr_at_least_3db_above_pca": ours
-        >= denoising["PCA(128) fit on clean train"]["psnr_db"] + 3,
-    }
-    info["load_average_1_5_15_at_end"] = [
-        round(x, 2) for x in _common.machine_info()["load_average_1_5_15"]
-    ]
-    results = {
-        "settings": {
-            "n_train": len(X_train),
-            "n_test": len(X_test),
-            "epochs": args.epochs,
-            "noise_factor": _common.NOISE_FACTOR,
-            "latent_dim": 128,
-            "split_random_state": _common.SPLIT_SEED,
-            "test_noise_seed": _common.TEST_NOISE_SEED,
-        },
-        "denoising": denoising,
-        "classification": classification,
-        "checks": checks,
-        "fit_seconds": {"skdenoise": dae_time.seconds, "plain_keras": keras_time.seconds},
-        "history": {"skdenoise": dae.history_, "plain_keras": keras_history},
-        "machine": info,
-    }
-    for name, values in denoising.items():
-        _common.log(f"{name}: PSNR {values['psnr_db']:.2f} dB, BCE {values['bce']:.4f}")
-    for name, values in classification.items():
-        _common.log(f"{name}: {values}")
-    _common.log(f"checks: {checks}")
 
-    out = args.output_dir
-    _common.write_json(out / "quality.json", results)
+def markdown_report(results):
+    denoising, classification = results["denoising"], results["classification"]
+    settings = results["settings"]
     pca_psnr = denoising["PCA(128) fit on clean train"]["psnr_db"]
     denoising_table = _common.markdown_table(
         ["Denoiser (noisy test digits, noise 0.5)", "PSNR (dB)", "vs PCA(128) (dB)", "BCE"],
@@ -211,43 +181,82 @@ def main():
             for name, v in classification.items()
         ],
     )
-    _common.write_text(
-        out / "quality.md",
-        f"Denoising quality, MNIST sample ({len(X_train):,} train / {len(X_test):,} "
-        f"test, {args.epochs} epochs)\n\n{denoising_table}\n{classification_table}\n"
-        f"Checks: {checks}\n\nMachine: {_common.machine_line(info)}\n",
+    return (
+        f"Denoising quality, MNIST sample ({settings['n_train']:,} train / "
+        f"{settings['n_test']:,} test, {settings['epochs']} epochs)\n\n"
+        f"{denoising_table}\n{classification_table}\nChecks: {results['checks']}\n"
     )
 
-    import matplotlib
 
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+def plot_examples(split, denoised, path):
+    """One test digit of each class: clean, noisy and every denoiser's output."""
+    _, first_of_class = np.unique(split.y_test, return_index=True)
+    figure = _common.new_figure(figsize=(10, 1.15 * (2 + len(SHOWN_DENOISERS))))
+    DenoisingDisplay.from_predictions(
+        split.X_test[first_of_class],
+        split.X_test_noisy[first_of_class],
+        {title: denoised[name][first_of_class] for name, title in SHOWN_DENOISERS.items()},
+        n_images=len(first_of_class),
+        ax=figure.subplots(),
+        vmin=0.0,
+        vmax=1.0,
+    )
+    _common.save_figure(figure, path)
 
-    from skdenoise.display import TrainingCurveDisplay
 
-    rows = {"Clean": X_test, **{k: v for k, v in denoisers.items() if "noisy train" not in k}}
-    shown = [int(np.flatnonzero(y_test == digit)[0]) for digit in range(10)]
-    figure = Figure(figsize=(10, 1.15 * len(rows)), layout="constrained")
-    axes = figure.subplots(len(rows), len(shown))
-    for row, (name, images) in enumerate(rows.items()):
-        for col, index in enumerate(shown):
-            ax = axes[row, col]
-            ax.imshow(images[index].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-        label = name.replace(" (", "\n(") if len(name) > 20 else name
-        axes[row, 0].set_ylabel(label, fontsize=7, rotation=0, ha="right", va="center")
-    figure.savefig(out / "quality_examples.png", dpi=110)
-    print(f"wrote {out / 'quality_examples.png'}", flush=True)
-
-    figure = Figure(figsize=(11, 4.2), layout="constrained")
+def plot_curves(histories, path):
+    """Training curves of skdenoise and plain Keras, side by side."""
+    figure = _common.new_figure(figsize=(11, 4.2))
     left, right = figure.subplots(1, 2, sharey=True)
-    TrainingCurveDisplay(dae.history_, loss_name="BCE").plot(ax=left)
+    TrainingCurveDisplay.from_history(histories["skdenoise"], loss_name="BCE", ax=left)
     left.set_title("skdenoise (fresh noise every epoch)")
-    TrainingCurveDisplay(keras_history, loss_name="BCE").plot(ax=right)
+    TrainingCurveDisplay.from_history(histories["plain_keras"], loss_name="BCE", ax=right)
     right.set_title("plain Keras (noise drawn once)")
-    figure.savefig(out / "quality_curves.png", dpi=110)
-    print(f"wrote {out / 'quality_curves.png'}", flush=True)
+    _common.save_figure(figure, path)
+
+
+def main():
+    parser = _common.argument_parser(__doc__, epochs=35)
+    args = parser.parse_args()
+
+    info = _common.start()
+    split = _common.load_sample_split()
+
+    dae, dae_seconds = fit_skdenoise(split.X_train, args.epochs)
+    model, keras_history, keras_seconds = fit_plain_keras(split.X_train, args.epochs)
+    denoised, pca = denoise_all(split, dae, model)
+    denoising = denoising_scores(split.X_test, denoised)
+    classification = code_accuracies(split, dae, model, pca)
+
+    ours = denoising["skdenoise DenoisingAutoencoder"]["psnr_db"]
+    checks = {
+        "skdenoise_psnr_at_least_plain_keras": ours
+        >= denoising["plain Keras (tutorial training)"]["psnr_db"],
+        "skdenoise_psnr_at_least_3db_above_pca": ours
+        >= denoising["PCA(128) fit on clean train"]["psnr_db"] + 3,
+    }
+    _common.log(f"checks: {checks}")
+    results = {
+        "settings": {
+            "n_train": len(split.X_train),
+            "n_test": len(split.X_test),
+            "epochs": args.epochs,
+            "noise_factor": _common.NOISE_FACTOR,
+            "latent_dim": _common.LATENT_DIM,
+            "split_random_state": _common.SPLIT_SEED,
+            "test_noise_seed": _common.TEST_NOISE_SEED,
+        },
+        "denoising": denoising,
+        "classification": classification,
+        "checks": checks,
+        "fit_seconds": {"skdenoise": dae_seconds, "plain_keras": keras_seconds},
+        "history": {"skdenoise": dae.history_, "plain_keras": keras_history},
+    }
+
+    out = args.output_dir
+    _common.write_results(out, "quality", results, markdown_report(results), info)
+    plot_examples(split, denoised, out / "quality_examples.png")
+    plot_curves(results["history"], out / "quality_curves.png")
 
 
 if __name__ == "__main__":

@@ -27,64 +27,36 @@ Writes speed.json, speed.md and speed_scaling.png into benchmarks/results/.
 
 Usage::
 
-    python benchmarks/speed.py [--n-train 4000] [--epochs 3] [--warmup 1]
+    python benchmarks/speed.py [--n-train 4000] [--epochs 4] [--warmup 1] [--parts abcd]
 """
 
-import argparse
 import time
-from pathlib import Path
 
 import _common
 import keras
 import numpy as np
+from _common import as_images
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import ENCODER_NAME, build_conv_autoencoder
-
-IMAGE_SHAPE = (28, 28, 1)
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Records the wall time of every epoch, validation included."""
-
-    def __init__(self):
-        super().__init__()
-        self.times = []
-
-    def __deepcopy__(self, memo):
-        # DenoisingAutoencoder and scikeras work on copies of their
-        # callbacks; sharing this one keeps the times readable here.
-        return self
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.times.append(time.perf_counter() - self._start)
-
-
-def reference_model():
-    model = build_conv_autoencoder(IMAGE_SHAPE, 128, output_activation="sigmoid", seed=0)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    return model
+from skdenoise._architectures import ENCODER_NAME
 
 
 def flat_reference_model():
     """The reference network between reshapes, for scikeras's 2-D targets."""
-    network = build_conv_autoencoder(IMAGE_SHAPE, 128, output_activation="sigmoid", seed=0)
+    network = _common.reference_network(seed=0)
     inputs = keras.Input(shape=(784,))
-    x = keras.layers.Reshape(IMAGE_SHAPE)(inputs)
+    x = keras.layers.Reshape(_common.IMAGE_SHAPE)(inputs)
     outputs = keras.layers.Reshape((784,))(network(x))
     return keras.Model(inputs, outputs)
 
 
-def train_keras(X_img, X_noisy_img, epochs, validation, timer):
-    model = reference_model()
+def train_keras(X, X_noisy, epochs, validation, timer):
+    model = _common.reference_model()
     model.fit(
-        X_noisy_img,
-        X_img,
+        as_images(X_noisy),
+        as_images(X),
         epochs=epochs,
-        batch_size=32,
+        batch_size=_common.BATCH_SIZE,
         validation_split=0.1 if validation else 0.0,
         callbacks=[timer],
         verbose=0,
@@ -108,10 +80,10 @@ def train_scikeras(X, X_noisy, epochs, validation, timer):
     regressor = KerasRegressor(
         model=flat_reference_model,
         optimizer=keras.optimizers.Adam,
-        optimizer__learning_rate=1e-3,
+        optimizer__learning_rate=_common.LEARNING_RATE,
         loss="binary_crossentropy",
         epochs=epochs,
-        batch_size=32,
+        batch_size=_common.BATCH_SIZE,
         validation_split=0.1 if validation else 0.0,
         callbacks=[timer],
         verbose=0,
@@ -121,16 +93,15 @@ def train_scikeras(X, X_noisy, epochs, validation, timer):
 
 def throughput(args, X, X_noisy, validation, contenders):
     """Samples per second after the warm-up, per contender and repeat."""
-    X_img, X_noisy_img = X.reshape(-1, *IMAGE_SHAPE), X_noisy.reshape(-1, *IMAGE_SHAPE)
     n_fit = len(X) - (int(len(X) * 0.1) if validation else 0)
     epochs = args.warmup + args.epochs
     runs = {name: [] for name in contenders}
     for repeat in range(args.repeats):
         for name in contenders:
-            timer = EpochTimer()
+            timer = _common.EpochTimer()
             with _common.Stopwatch() as wall:
                 if name == "plain Keras":
-                    train_keras(X_img, X_noisy_img, epochs, validation, timer)
+                    train_keras(X, X_noisy, epochs, validation, timer)
                 elif name == "skdenoise":
                     train_skdenoise(X, epochs, validation, timer)
                 else:
@@ -159,6 +130,9 @@ def throughput(args, X, X_noisy, validation, contenders):
                 np.median(timed[name]) / np.median(timed["skdenoise"])
             ),
             "fit_wall_seconds_median": float(np.median([v["fit_wall_seconds"] for v in values])),
+            "fit_wall_seconds": _common.seconds_summary(
+                [v["fit_wall_seconds"] for v in values]
+            ),
             "runs": values,
         }
     return {"n_train_samples": n_fit, "validation": validation, "contenders": summary}
@@ -180,19 +154,12 @@ def latency(args, X, X_noisy, X_test_noisy):
     weights do not change the cost of inference.
     """
     dae = DenoisingAutoencoder(epochs=1, validation_fraction=None, random_state=0).fit(X[:1000])
-    model = reference_model()
-    model.fit(
-        X_noisy[:1000].reshape(-1, *IMAGE_SHAPE),
-        X[:1000].reshape(-1, *IMAGE_SHAPE),
-        epochs=1,
-        batch_size=32,
-        verbose=0,
-    )
+    model = train_keras(X[:1000], X_noisy[:1000], 1, False, _common.EpochTimer())
     encoder = model.get_layer(ENCODER_NAME)
-    one, one_img = X_test_noisy[:1], X_test_noisy[:1].reshape(1, *IMAGE_SHAPE)
+    one, one_img = X_test_noisy[:1], as_images(X_test_noisy[:1])
     reps = -(-10_000 // len(X_test_noisy))
     many = np.tile(X_test_noisy, (reps, 1))[:10_000]
-    many_img = many.reshape(-1, *IMAGE_SHAPE)
+    many_img = as_images(many)
 
     cases = {
         "1 sample": {
@@ -255,9 +222,10 @@ def scaling(args, X):
     }
 
 
-def write_outputs(out, results, info):
-    _common.write_json(out / "speed.json", results)
-    parts = [f"Speed, MNIST sample, batch size 32\n\nMachine: {_common.machine_line(info)}\n"]
+def markdown_report(results):
+    """The tables of speed.md, from the results of the parts that ran."""
+    settings = results["settings"]
+    parts = ["Speed, MNIST sample, batch size 32\n"]
     for key, title in [
         ("throughput_no_validation", "Training throughput, no validation"),
         ("throughput_validation", "Training throughput, 10% held out for validation"),
@@ -272,11 +240,10 @@ def write_outputs(out, results, info):
                 f"{v['samples_per_second_median_epoch']:.0f}",
                 f"{v['skdenoise_speedup_fastest_epoch']:.2f}",
                 f"{v['skdenoise_speedup_median_epoch']:.2f}",
-                f"{v['fit_wall_seconds_median']:.1f}",
+                "{min:.1f} / {median:.1f} / {max:.1f}".format(**v["fit_wall_seconds"]),
             ]
             for name, v in block["contenders"].items()
         ]
-        settings = results["settings"]
         parts.append(
             f"\n{title} ({block['n_train_samples']:,} training samples; "
             f"{settings['repeats']} fits of {settings['warmup']} warm-up + "
@@ -288,7 +255,7 @@ def write_outputs(out, results, info):
                     "Samples/s (median epoch)",
                     "skdenoise speed-up (fastest)",
                     "skdenoise speed-up (median)",
-                    "Whole fit, median (s)",
+                    "Whole fit, min / median / max (s)",
                 ],
                 rows,
             )
@@ -321,70 +288,58 @@ def write_outputs(out, results, info):
             + f"\nLine: {s['slope_seconds_per_sample'] * 1e3:.3f} ms per sample "
             f"+ {s['intercept_seconds']:.2f} s; R² = {s['r2']:.4f}\n"
         )
-    _common.write_text(out / "speed.md", "".join(parts))
+    return "".join(parts)
 
-    if "scaling" in results:
-        import matplotlib
 
-        matplotlib.use("Agg")
-        from matplotlib.figure import Figure
-
-        s = results["scaling"]
-        figure = Figure(figsize=(6, 4), layout="constrained")
-        ax = figure.subplots()
-        ax.plot(
-            s["n_samples"], s["fit_seconds_fastest"], "o", label="Measured (fastest of repeats)"
-        )
-        grid = np.linspace(0, max(s["n_samples"]), 50)
-        ax.plot(
-            grid,
-            s["slope_seconds_per_sample"] * grid + s["intercept_seconds"],
-            "--",
-            label=f"Line fit, R² = {s['r2']:.4f}",
-        )
-        ax.set(
-            xlabel="Training samples",
-            ylabel="Fit time (s)",
-            title=f"DenoisingAutoencoder.fit, {s['epochs']} epochs",
-        )
-        ax.legend()
-        figure.savefig(out / "speed_scaling.png", dpi=110)
-        print(f"wrote {out / 'speed_scaling.png'}", flush=True)
+def plot_scaling(scaling, path):
+    """Fit time against the number of samples, with the fitted line."""
+    figure = _common.new_figure(figsize=(6, 4))
+    ax = figure.subplots()
+    ax.plot(
+        scaling["n_samples"],
+        scaling["fit_seconds_fastest"],
+        "o",
+        label="Measured (fastest of repeats)",
+    )
+    grid = np.linspace(0, max(scaling["n_samples"]), 50)
+    ax.plot(
+        grid,
+        scaling["slope_seconds_per_sample"] * grid + scaling["intercept_seconds"],
+        "--",
+        label=f"Line fit, R² = {scaling['r2']:.4f}",
+    )
+    ax.set(
+        xlabel="Training samples",
+        ylabel="Fit time (s)",
+        title=f"DenoisingAutoencoder.fit, {scaling['epochs']} epochs",
+    )
+    ax.legend()
+    _common.save_figure(figure, path)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n-train", type=int, default=4000)
-    parser.add_argument("--epochs", type=int, default=4, help="timed epochs")
-    parser.add_argument("--warmup", type=int, default=1, help="untimed first epochs")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser = _common.argument_parser(__doc__, n_train=4000, epochs=4, warmup=1, repeats=3)
     parser.add_argument("--latency-calls", type=int, default=50)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000, 4000])
     parser.add_argument("--scaling-epochs", type=int, default=2)
     parser.add_argument("--scaling-repeats", type=int, default=3)
     parser.add_argument("--no-scikeras", action="store_true")
     parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab' or 'cd'")
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
     args = parser.parse_args()
 
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
+    info = _common.start()
     X_train, _, _, _, X_test_noisy = _common.load_sample_split()
     X = X_train[: args.n_train]
-    # The plain Keras and scikeras runs get their noise drawn once, as in the
-    # tutorial; skdenoise draws its own every epoch.
-    X_noisy = GaussianNoiser(_common.NOISE_FACTOR, random_state=1).transform(X)
+    X_noisy = _common.noisy_once(X)  # for plain Keras and scikeras
+    contenders = ["plain Keras", "skdenoise"] + ([] if args.no_scikeras else ["scikeras"])
 
-    contenders = ["plain Keras", "skdenoise"]
-    if not args.no_scikeras:
-        contenders.append("scikeras")
     results = {
         "settings": {
             "n_train": len(X),
             "epochs": args.epochs,
             "warmup": args.warmup,
             "repeats": args.repeats,
-            "batch_size": 32,
+            "batch_size": _common.BATCH_SIZE,
             "noise_factor": _common.NOISE_FACTOR,
         }
     }
@@ -396,11 +351,10 @@ def main():
         results["latency"] = latency(args, X, X_noisy, X_test_noisy)
     if "d" in args.parts:
         results["scaling"] = scaling(args, X_train)
-    info["load_average_1_5_15_at_end"] = [
-        round(x, 2) for x in _common.machine_info()["load_average_1_5_15"]
-    ]
-    results["machine"] = info
-    write_outputs(args.output_dir, results, info)
+
+    _common.write_results(args.output_dir, "speed", results, markdown_report(results), info)
+    if "scaling" in results:
+        plot_scaling(results["scaling"], args.output_dir / "speed_scaling.png")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,8 @@ print(f"{dae.model_.count_params():,} parameters, {dae.n_iter_} epochs")
 # better).
 from skdenoise.metrics import peak_signal_noise_ratio
 
-X_noisy = GaussianNoiser(noise_factor=0.5, random_state=0).fit_transform(X_test)
+test_noiser = GaussianNoiser(noise_factor=0.5, random_state=0)
+X_noisy = test_noiser.fit_transform(X_test)
 X_denoised = dae.predict(X_noisy)
 
 psnr_noisy = peak_signal_noise_ratio(X_test, X_noisy)
@@ -102,11 +103,17 @@ display = DenoisingDisplay.from_predictions(
     X_test[first_of_class],
     X_noisy[first_of_class],
     X_denoised[first_of_class],
-    titles=("Clean", f"Noisy\n{psnr_noisy:.1f} dB", f"Denoised\n{psnr_denoised:.1f} dB"),
+    titles=(
+        "Clean",
+        f"Noisy\n{psnr_noisy:.1f} dB",
+        f"Denoised\n{psnr_denoised:.1f} dB",
+    ),
     vmin=0.0,
     vmax=1.0,
 )
-display.figure_.suptitle("Held-out digits, Gaussian noise of standard deviation 0.5")
+display.figure_.suptitle(
+    "Held-out digits, Gaussian noise of standard deviation 0.5"
+)
 plt.show()
 
 # %%
@@ -114,7 +121,10 @@ plt.show()
 # corruption and the denoising itself, here with stronger noise than the
 # model was trained on.
 DenoisingDisplay.from_estimator(
-    dae, X_test[first_of_class], noise=GaussianNoiser(noise_factor=0.8), random_state=0
+    dae,
+    X_test[first_of_class],
+    noise=GaussianNoiser(noise_factor=0.8),
+    random_state=0,
 )
 plt.show()
 

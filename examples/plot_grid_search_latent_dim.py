@@ -77,8 +77,14 @@ search = GridSearchCV(
 search.fit(X_train)
 
 results = pd.DataFrame(search.cv_results_)
-results[["param_denoisingautoencoder__latent_dim", "mean_test_score", "std_test_score",
-         "rank_test_score"]]
+results[
+    [
+        "param_denoisingautoencoder__latent_dim",
+        "mean_test_score",
+        "std_test_score",
+        "rank_test_score",
+    ]
+]
 
 # %%
 # Larger codes reconstruct better here: with noise to remove, the network
@@ -91,7 +97,11 @@ ax.errorbar(
 )
 ax.set_xscale("log", base=2)
 ax.set_xticks(latent_dims, labels=latent_dims)
-ax.set(xlabel="latent_dim", ylabel="score (minus BCE)", title="3-fold cross-validated score")
+ax.set(
+    xlabel="latent_dim",
+    ylabel="score (minus BCE)",
+    title="3-fold cross-validated score",
+)
 plt.show()
 
 # %%
@@ -121,7 +131,7 @@ def own_noise_score(pipeline, X, y=None):
 
 
 def fixed_noise_score(pipeline, X, y=None):
-    """Every candidate denoises the same corruption, of standard deviation 0.5."""
+    """Every candidate denoises the same corruption, of strength 0.5."""
     return pipeline.set_params(
         denoisingautoencoder__score_noise=GaussianNoiser(noise_factor=0.5)
     ).score(X)
@@ -132,7 +142,10 @@ pipe.set_params(denoisingautoencoder__latent_dim=best_latent_dim)
 noise_search = GridSearchCV(
     pipe,
     {"denoisingautoencoder__noise__noise_factor": [0.1, 0.3, 0.5, 0.8]},
-    scoring={"own noise": own_noise_score, "fixed noise (0.5)": fixed_noise_score},
+    scoring={
+        "own noise": own_noise_score,
+        "fixed noise (0.5)": fixed_noise_score,
+    },
     refit=False,
     cv=3,
 )
@@ -146,7 +159,8 @@ noise_search.fit(X_train)
 # %%
 # The default score only decreases with the noise level, while the fair
 # comparison favours training on noise close to the noise to remove.
-levels = noise_search.cv_results_["param_denoisingautoencoder__noise__noise_factor"]
+noise_results = noise_search.cv_results_
+levels = noise_results["param_denoisingautoencoder__noise__noise_factor"]
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 for name in ["own noise", "fixed noise (0.5)"]:
     ax.errorbar(

@@ -75,7 +75,10 @@ autoencoder.transform(X_test).head()
 #
 # The test wines, placed by each method. Neither has seen the cultivars,
 # which only colour the points.
-maps = {"PCA": pca.transform(X_test), "Autoencoder": autoencoder.transform(X_test).to_numpy()}
+maps = {
+    "PCA": pca.transform(X_test),
+    "Autoencoder": autoencoder.transform(X_test).to_numpy(),
+}
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.5), layout="constrained")
 for ax, (name, codes) in zip(axes, maps.items(), strict=True):
     for label, marker in zip(np.unique(y_test), "o^s", strict=True):
@@ -103,10 +106,15 @@ from sklearn.neighbors import KNeighborsClassifier
 for name, model in [("PCA", pca), ("Autoencoder", autoencoder)]:
     scaler, reducer = model[0], model[-1]
     X_scaled = scaler.transform(X_test)
-    error = mean_squared_error(X_scaled, reducer.inverse_transform(reducer.transform(X_scaled)))
-    knn = KNeighborsClassifier(n_neighbors=5).fit(model.transform(X_train), y_train)
+    X_rebuilt = reducer.inverse_transform(reducer.transform(X_scaled))
+    error = mean_squared_error(X_scaled, X_rebuilt)
+    knn = KNeighborsClassifier(n_neighbors=5)
+    knn.fit(model.transform(X_train), y_train)
     accuracy = knn.score(model.transform(X_test), y_test)
-    print(f"{name:>11}: reconstruction MSE {error:.3f}, 5-NN accuracy {accuracy:.3f}")
+    print(
+        f"{name:>11}: reconstruction MSE {error:.3f}, "
+        f"5-NN accuracy {accuracy:.3f}"
+    )
 
 # %%
 # On these wines the autoencoder's map keeps more of the measurements and

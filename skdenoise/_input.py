@@ -110,7 +110,9 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
     return X, sample_shape
 
 
-def resolve_image_shape(image_shape, sample_shape, n_features, architecture):
+def resolve_image_shape(
+    image_shape, sample_shape, n_features, architecture, *, input_name="X"
+):
     """Decide which image shape, if any, the samples have.
 
     Parameters
@@ -125,7 +127,11 @@ def resolve_image_shape(image_shape, sample_shape, n_features, architecture):
         Number of values in one sample.
 
     architecture : {"auto", "conv", "dense"}
-        The estimator's `architecture` parameter.
+        The estimator's `architecture` parameter; ``"conv"`` where the
+        samples must be images.
+
+    input_name : str, default="X"
+        Name of the samples in error messages.
 
     Returns
     -------
@@ -152,9 +158,10 @@ def resolve_image_shape(image_shape, sample_shape, n_features, architecture):
     if architecture == "conv":
         if not is_square:
             raise ValueError(
-                f"architecture='conv' needs images, but the {n_features} "
-                "features of X are not a square number; pass image_shape or "
-                "image arrays of shape (n_samples, height, width[, channels])."
+                f"{input_name} must be images, but its {n_features} features "
+                "are not a square number, so the image shape is unknown; pass "
+                "image_shape=(height, width[, channels]) or image arrays of "
+                "shape (n_samples, height, width[, channels])."
             )
         return (side, side, 1)
     if architecture == "auto" and is_square and side >= MIN_INFERRED_IMAGE_SIDE:

@@ -47,7 +47,7 @@ from sklearn.model_selection import train_test_split
 from . import DenoisingAutoencoder, GaussianNoiser
 from ._losses import elementwise_loss
 from .datasets import load_mnist_sample
-from .display import DenoisingDisplay, TrainingCurveDisplay
+from .display import DenoisingDisplay, TrainingCurveDisplay, _best_val_loss_epoch
 from .metrics import peak_signal_noise_ratio
 
 __all__ = ["main"]
@@ -250,16 +250,15 @@ def main(argv=None):
     X_noisy = noiser.fit_transform(X_test)
     X_denoised = dae.predict(X_noisy)
 
-    val_loss = dae.history_.get("val_loss")
-    best = int(np.argmin(val_loss)) if val_loss else None
+    best_epoch, best_val_loss = _best_val_loss_epoch(dae.history_)
     metrics = {
         "psnr_noisy": peak_signal_noise_ratio(X_test, X_noisy),
         "psnr_denoised": peak_signal_noise_ratio(X_test, X_denoised),
         "test_bce": float(
             elementwise_loss(X_test, X_denoised, "binary_crossentropy").mean()
         ),
-        "best_val_loss": None if best is None else float(val_loss[best]),
-        "best_epoch": None if best is None else best + 1,
+        "best_val_loss": best_val_loss,
+        "best_epoch": best_epoch,
         "fit_time_s": fit_time,
         "samples_per_s": X_train.shape[0] * dae.n_iter_ / fit_time,
         "n_train": X_train.shape[0],

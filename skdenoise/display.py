@@ -14,22 +14,21 @@ from sklearn.utils import check_array
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
-from ._input import as_image_shape
+from ._input import resolve_image_shape
 from ._training_data import corrupt
 
 __all__ = ["DenoisingDisplay", "TrainingCurveDisplay"]
-
-_ROW_TITLES = ("Clean", "Noisy", "Denoised")
 
 
 class DenoisingDisplay:
     """Clean, noisy and denoised images side by side.
 
-    Draws three rows of images: the clean samples, their corrupted versions,
-    and what a denoiser made of them, one column per sample. Use
-    :meth:`from_estimator` to corrupt and denoise data with a fitted
-    :class:`~skdenoise.DenoisingAutoencoder`, or :meth:`from_predictions`
-    for arrays computed beforehand. All parameters are stored as attributes.
+    Draws one row of images per kind: the clean samples, their corrupted
+    versions, and what one or several denoisers made of them, one column
+    per sample. Use :meth:`from_estimator` to corrupt and denoise data with
+    a fitted :class:`~skdenoise.DenoisingAutoencoder`, or
+    :meth:`from_predictions` for arrays computed beforehand, for instance to
+    compare denoisers. All parameters are stored as attributes.
 
     Parameters
     ----------
@@ -40,8 +39,10 @@ class DenoisingDisplay:
     noisy : array-like of the same number of values as `clean`
         Corrupted samples.
 
-    denoised : array-like of the same number of values as `clean`
-        Denoised samples.
+    denoised : array-like of the same number of values as `clean`, or dict \
+            of str to such array-likes
+        Denoised samples; a dict holds one row per denoiser, under the
+        title of its row, in order.
 
     image_shape : tuple of int or None, default=None
         ``(height, width)`` or ``(height, width, channels)`` of flat rows.
@@ -50,11 +51,11 @@ class DenoisingDisplay:
 
     Attributes
     ----------
-    axes_ : ndarray of matplotlib Axes of shape (3, n_shown)
-        One row of axes per kind of image (clean, noisy, denoised), one
-        column per sample shown.
+    axes_ : ndarray of matplotlib Axes of shape (n_rows, n_shown)
+        One row of axes per kind of image (clean, noisy, then every
+        denoiser), one column per sample shown.
 
-    images_ : ndarray of matplotlib AxesImage of shape (3, n_shown)
+    images_ : ndarray of matplotlib AxesImage of shape (n_rows, n_shown)
         The images drawn.
 
     bounding_ax_ : matplotlib Axes or None
@@ -87,6 +88,18 @@ class DenoisingDisplay:
     (3, 5)
     >>> [ax.get_ylabel() for ax in display.axes_[:, 0]]
     ['Clean', 'Noisy', 'Denoised']
+
+    Several denoisers of the same noisy samples, one row each:
+
+    >>> import numpy as np
+    >>> clean, noisy = X[::25], display.noisy
+    >>> display = DenoisingDisplay.from_predictions(
+    ...     clean[:5],
+    ...     noisy,
+    ...     {"Autoencoder": display.denoised, "Clipped": np.clip(noisy, 0.2, 0.8)},
+    ... )
+    >>> [ax.get_ylabel() for ax in display.axes_[:, 0]]
+    ['Clean', 'Noisy', 'Autoencoder', 'Clipped']
     """
 
     def __init__(self, clean, noisy, denoised, *, image_shape=None):
@@ -101,7 +114,7 @@ class DenoisingDisplay:
         *,
         n_images=10,
         cmap="gray",
-        titles=_ROW_TITLES,
+        titles="auto",
         vmin=None,
         vmax=None,
         imshow_kwargs=None,
@@ -110,12 +123,12 @@ class DenoisingDisplay:
 
         Parameters
         ----------
-        ax : matplotlib Axes or array-like of Axes of shape (3, n_shown), \
-                default=None
+        ax : matplotlib Axes or array-like of Axes of shape \
+                (n_rows, n_shown), default=None
             Where to draw. ``None`` makes a new figure. A single Axes has its
             area divided into the grid of images and is itself hidden. An
             array gives the Axes of every image: rows for clean, noisy and
-            denoised, one column per sample shown.
+            every denoiser, one column per sample shown.
 
         n_images : int, default=10
             Number of samples shown: the first `n_images`, or all of them
@@ -124,9 +137,11 @@ class DenoisingDisplay:
         cmap : str or matplotlib Colormap, default="gray"
             Colour map of single-channel images; unused for RGB images.
 
-        titles : tuple of 3 str or None, default=("Clean", "Noisy", "Denoised")
-            Labels of the three rows, written left of their first image.
-            ``None`` leaves the rows unlabelled.
+        titles : "auto", tuple of str or None, default="auto"
+            Labels of the rows, written left of their first image, one per
+            row. ``"auto"`` gives ``("Clean", "Noisy", "Denoised")``, or
+            the keys of `denoised` after ``"Clean", "Noisy"`` when it is a
+            dict. ``None`` leaves the rows unlabelled.
 
         vmin, vmax : float or None, default=None
             Values shown as black and white (the ends of `cmap`), the same
@@ -144,18 +159,18 @@ class DenoisingDisplay:
         """
         check_matplotlib_support(f"{type(self).__name__}.plot")
         _check_n_images(n_images)
-        if titles is not None and len(titles) != 3:
+        arrays = self._arrays_by_row()
+        if isinstance(titles, str) and titles == "auto":
+            titles = tuple(arrays)
+        elif titles is not None and len(titles) != len(arrays):
             raise ValueError(
-                "titles must hold 3 labels, for the clean, noisy and denoised "
-                f"rows; got {len(titles)}: {titles!r}."
+                f"titles must hold {len(arrays)} labels, one per row (clean, "
+                f"noisy, then every denoiser); got {len(titles)}: {titles!r}."
             )
-        rows = _check_image_rows(
-            {"clean": self.clean, "noisy": self.noisy, "denoised": self.denoised},
-            self.image_shape,
-        )
+        rows = _check_image_rows(arrays, self.image_shape)
         n_shown = min(n_images, rows[0].shape[0])
         rows = [row[:n_shown] for row in rows]
-        axes, bounding_ax = _image_axes(ax, n_shown)
+        axes, bounding_ax = _image_axes(ax, len(rows), n_shown)
 
         low = min(float(row.min()) for row in rows) if vmin is None else vmin
         high = max(float(row.max()) for row in rows) if vmax is None else vmax
@@ -185,6 +200,21 @@ class DenoisingDisplay:
         self.figure_ = axes[0, 0].figure
         return self
 
+    def _arrays_by_row(self):
+        """The arrays to show, in row order, under their default titles."""
+        arrays = {"Clean": self.clean, "Noisy": self.noisy}
+        if not isinstance(self.denoised, dict):
+            return {**arrays, "Denoised": self.denoised}
+        if not self.denoised:
+            raise ValueError("denoised must hold at least one denoiser; got {}.")
+        clashes = set(arrays) & set(self.denoised)
+        if clashes:
+            raise ValueError(
+                f"denoised must not use the row titles {sorted(clashes)}, "
+                "which name the clean and noisy rows."
+            )
+        return {**arrays, **self.denoised}
+
     @classmethod
     def from_estimator(
         cls,
@@ -196,7 +226,7 @@ class DenoisingDisplay:
         random_state=None,
         ax=None,
         cmap="gray",
-        titles=_ROW_TITLES,
+        titles="auto",
         vmin=None,
         vmax=None,
         imshow_kwargs=None,
@@ -235,8 +265,9 @@ class DenoisingDisplay:
         cmap : str or matplotlib Colormap, default="gray"
             Colour map of single-channel images.
 
-        titles : tuple of 3 str or None, default=("Clean", "Noisy", "Denoised")
-            Labels of the three rows.
+        titles : "auto", tuple of 3 str or None, default="auto"
+            Labels of the three rows; ``"auto"`` gives ``("Clean",
+            "Noisy", "Denoised")``.
 
         vmin, vmax : float or None, default=None
             Value range of the colour map; see :meth:`plot`.
@@ -283,19 +314,16 @@ class DenoisingDisplay:
                 )
         X = check_array(X, dtype=(np.float32, np.float64), allow_nd=True, input_name="X")
         clean = X[:n_images]
-
         noisy = corrupt(noise, clean, random_state)
         denoised = estimator.predict(noisy)
 
-        display = cls(
+        return cls.from_predictions(
             clean,
             noisy,
             denoised,
             image_shape=getattr(estimator, "image_shape_", None),
-        )
-        return display.plot(
-            ax=ax,
             n_images=n_images,
+            ax=ax,
             cmap=cmap,
             titles=titles,
             vmin=vmin,
@@ -314,7 +342,7 @@ class DenoisingDisplay:
         n_images=10,
         ax=None,
         cmap="gray",
-        titles=_ROW_TITLES,
+        titles="auto",
         vmin=None,
         vmax=None,
         imshow_kwargs=None,
@@ -330,8 +358,10 @@ class DenoisingDisplay:
         noisy : array-like of the same number of values as `clean`
             Corrupted samples.
 
-        denoised : array-like of the same number of values as `clean`
-            Denoised samples.
+        denoised : array-like of the same number of values as `clean`, or \
+                dict of str to such array-likes
+            Denoised samples; a dict holds one row per denoiser, under the
+            title of its row.
 
         image_shape : tuple of int or None, default=None
             ``(height, width)`` or ``(height, width, channels)`` of flat
@@ -340,15 +370,15 @@ class DenoisingDisplay:
         n_images : int, default=10
             Number of samples shown.
 
-        ax : matplotlib Axes or array-like of Axes of shape (3, n_shown), \
-                default=None
+        ax : matplotlib Axes or array-like of Axes of shape \
+                (n_rows, n_shown), default=None
             Where to draw; see :meth:`plot`.
 
         cmap : str or matplotlib Colormap, default="gray"
             Colour map of single-channel images.
 
-        titles : tuple of 3 str or None, default=("Clean", "Noisy", "Denoised")
-            Labels of the three rows.
+        titles : "auto", tuple of str or None, default="auto"
+            Labels of the rows; see :meth:`plot`.
 
         vmin, vmax : float or None, default=None
             Value range of the colour map; see :meth:`plot`.
@@ -518,13 +548,13 @@ class TrainingCurveDisplay:
                     val_loss_kwargs,
                 ),
             )[0]
-            if np.isfinite(val_loss).any():
-                best = int(np.nanargmin(np.where(np.isfinite(val_loss), val_loss, np.nan)))
-                self.best_epoch_ = best + 1
+            best_epoch, best_val_loss = _best_val_loss_epoch(val_loss)
+            if best_epoch is not None:
+                self.best_epoch_ = best_epoch
                 default_best = {
                     "label": (
-                        f"Lowest validation loss: {val_loss[best]:.4g} "
-                        f"(epoch {self.best_epoch_})"
+                        f"Lowest validation loss: {best_val_loss:.4g} "
+                        f"(epoch {best_epoch})"
                     ),
                     "color": "tab:red",
                     "marker": "o",
@@ -533,8 +563,8 @@ class TrainingCurveDisplay:
                     "linestyle": "none",
                 }
                 self.best_marker_ = ax.plot(
-                    [self.best_epoch_],
-                    [val_loss[best]],
+                    [best_epoch],
+                    [best_val_loss],
                     **_line_kwargs(default_best, best_kwargs),
                 )[0]
 
@@ -581,6 +611,11 @@ class TrainingCurveDisplay:
         display : :class:`TrainingCurveDisplay`
             Object that stores the computed values.
 
+        See Also
+        --------
+        TrainingCurveDisplay.from_history : Plot a history recorded
+            beforehand, for instance by plain Keras.
+
         Examples
         --------
         >>> import matplotlib
@@ -600,13 +635,128 @@ class TrainingCurveDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
         check_is_fitted(estimator, "history_")
-        display = cls(estimator.history_, loss_name=getattr(estimator, "loss", None))
+        return cls.from_history(
+            estimator.history_,
+            loss_name=getattr(estimator, "loss", None),
+            ax=ax,
+            loss_kwargs=loss_kwargs,
+            val_loss_kwargs=val_loss_kwargs,
+            best_kwargs=best_kwargs,
+        )
+
+    @classmethod
+    def from_history(
+        cls,
+        history,
+        *,
+        loss_name=None,
+        ax=None,
+        loss_kwargs=None,
+        val_loss_kwargs=None,
+        best_kwargs=None,
+    ):
+        """Plot a training history recorded beforehand.
+
+        Parameters
+        ----------
+        history : dict of str to list of float
+            Per-epoch ``"loss"`` and, optionally, ``"val_loss"``, as in the
+            ``history_`` of :class:`~skdenoise.DenoisingAutoencoder` or the
+            ``history`` of a Keras ``History``.
+
+        loss_name : str or None, default=None
+            Name of the loss, shown on the y axis.
+
+        ax : matplotlib Axes, default=None
+            Axes object to plot on. If `None`, a new figure and axes is
+            created.
+
+        loss_kwargs : dict or None, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.plot` for the
+            training loss.
+
+        val_loss_kwargs : dict or None, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.plot` for the
+            validation loss.
+
+        best_kwargs : dict or None, default=None
+            Keyword arguments of :meth:`matplotlib.axes.Axes.plot` for the
+            marker of the lowest validation loss.
+
+        Returns
+        -------
+        display : :class:`TrainingCurveDisplay`
+            Object that stores the computed values.
+
+        See Also
+        --------
+        TrainingCurveDisplay.from_estimator : Plot the history of a fitted
+            estimator.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from skdenoise.display import TrainingCurveDisplay
+        >>> history = {"loss": [0.30, 0.20, 0.15], "val_loss": [0.22, 0.16, 0.17]}
+        >>> display = TrainingCurveDisplay.from_history(history, loss_name="BCE")
+        >>> display.best_epoch_
+        2
+        >>> display.ax_.get_ylabel()
+        'Loss (BCE)'
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_history")
+        display = cls(history, loss_name=loss_name)
         return display.plot(
             ax=ax,
             loss_kwargs=loss_kwargs,
             val_loss_kwargs=val_loss_kwargs,
             best_kwargs=best_kwargs,
         )
+
+
+def _best_val_loss_epoch(val_loss):
+    """Epoch and value of the lowest finite validation loss.
+
+    The one place where the best epoch of a training is decided: the
+    training curve marks it, the demo reports it.
+
+    Parameters
+    ----------
+    val_loss : array-like of shape (n_epochs,), dict or None
+        Validation loss per epoch, or a history dict holding it under
+        ``"val_loss"``. NaN and infinite values (a diverged epoch) are
+        ignored.
+
+    Returns
+    -------
+    best_epoch : int or None
+        Epoch of the lowest validation loss, counted from 1; the first such
+        epoch on ties. None when there is no finite validation loss.
+
+    best_val_loss : float or None
+        The lowest validation loss; None with `best_epoch`.
+
+    Examples
+    --------
+    >>> from skdenoise.display import _best_val_loss_epoch
+    >>> _best_val_loss_epoch({"loss": [0.3, 0.2, 0.1], "val_loss": [0.25, 0.18, 0.19]})
+    (2, 0.18)
+    >>> _best_val_loss_epoch([float("nan"), 0.4])
+    (2, 0.4)
+    >>> _best_val_loss_epoch({"loss": [0.3]})
+    (None, None)
+    """
+    if isinstance(val_loss, dict):
+        val_loss = val_loss.get("val_loss")
+    if val_loss is None:
+        return None, None
+    val_loss = np.asarray(val_loss, dtype=np.float64).reshape(-1)
+    finite = np.isfinite(val_loss)
+    if not finite.any():
+        return None, None
+    best = int(np.argmin(np.where(finite, val_loss, np.inf)))
+    return best + 1, float(val_loss[best])
 
 
 def _check_n_images(n_images):
@@ -617,36 +767,17 @@ def _check_n_images(n_images):
 def _as_images(X, image_shape, name):
     """Return `X` as an array of shape (n_samples, height, width, channels)."""
     X = check_array(X, dtype="numeric", allow_nd=True, input_name=name)
-    if X.ndim == 2:
-        n_features = X.shape[1]
-        if image_shape is None:
-            side = math.isqrt(n_features)
-            if side * side != n_features:
-                raise ValueError(
-                    f"{name} has {n_features} features, not a square number, so "
-                    "the image shape is unknown; pass image_shape=(height, "
-                    "width[, channels])."
-                )
-            shape = (side, side, 1)
-        else:
-            shape = as_image_shape(image_shape)
-            if math.prod(shape) != n_features:
-                raise ValueError(
-                    f"image_shape={tuple(image_shape)} holds {math.prod(shape)} "
-                    f"values, but {name} has {n_features} per sample."
-                )
-    elif X.ndim in (3, 4):
-        shape = as_image_shape(X.shape[1:])
-        if image_shape is not None and as_image_shape(image_shape) != shape:
-            raise ValueError(
-                f"image_shape={tuple(image_shape)} does not match the images of "
-                f"{name}, of shape {X.shape[1:]}."
-            )
-    else:
+    if X.ndim not in (2, 3, 4):
         raise ValueError(
             f"{name} must be 2-D (n_samples, n_features) or a stack of images "
             f"(n_samples, height, width[, channels]); got shape {X.shape}."
         )
+    sample_shape = X.shape[1:] if X.ndim > 2 else None
+    # "conv": a display shows every sample as an image, so flat rows of a
+    # square number of values of any size are taken for square grey images.
+    shape = resolve_image_shape(
+        image_shape, sample_shape, math.prod(X.shape[1:]), "conv", input_name=name
+    )
     if shape[2] not in (1, 3):
         raise ValueError(
             f"Images must have 1 (grey) or 3 (RGB) channels; {name} has {shape[2]}."
@@ -655,9 +786,16 @@ def _as_images(X, image_shape, name):
 
 
 def _check_image_rows(arrays, image_shape):
-    """Validate named arrays as images of one shape; return them in order."""
-    rows = [_as_images(X, image_shape, name) for name, X in arrays.items()]
-    shapes = {name: row.shape for name, row in zip(arrays, rows)}
+    """Validate titled arrays as images of one shape; return them in order."""
+    names = ["clean", "noisy"] + [
+        f"denoised[{title!r}]" if len(arrays) > 3 else "denoised"
+        for title in list(arrays)[2:]
+    ]
+    rows = [
+        _as_images(X, image_shape, name)
+        for name, X in zip(names, arrays.values(), strict=True)
+    ]
+    shapes = {name: row.shape for name, row in zip(names, rows)}
     if len(set(shapes.values())) > 1:
         described = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
         raise ValueError(
@@ -668,15 +806,15 @@ def _check_image_rows(arrays, image_shape):
     return rows
 
 
-def _image_axes(ax, n_images):
-    """Return a (3, n_images) array of Axes, and the Axes it fills if any."""
+def _image_axes(ax, n_rows, n_images):
+    """Return a (n_rows, n_images) array of Axes, and the Axes it fills if any."""
     from matplotlib.axes import Axes
 
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(
-            3, n_images, figsize=(1.1 * n_images + 0.6, 3.6), squeeze=False
+            n_rows, n_images, figsize=(1.1 * n_images + 0.6, 1.2 * n_rows), squeeze=False
         )
         return axes, None
     if isinstance(ax, Axes):
@@ -685,20 +823,21 @@ def _image_axes(ax, n_images):
             raise ValueError(
                 "ax must be part of a grid of subplots (made by subplots or "
                 "add_subplot) to be divided into images; pass an array of "
-                f"Axes of shape (3, {n_images}) instead."
+                f"Axes of shape ({n_rows}, {n_images}) instead."
             )
-        grid = spec.subgridspec(3, n_images)
-        axes = np.empty((3, n_images), dtype=object)
-        for i in range(3):
+        grid = spec.subgridspec(n_rows, n_images)
+        axes = np.empty((n_rows, n_images), dtype=object)
+        for i in range(n_rows):
             for j in range(n_images):
                 axes[i, j] = ax.figure.add_subplot(grid[i, j])
         ax.set_axis_off()
         return axes, ax
     axes = np.asarray(ax, dtype=object)
-    if axes.shape != (3, n_images) or not all(isinstance(a, Axes) for a in axes.flat):
+    if axes.shape != (n_rows, n_images) or not all(isinstance(a, Axes) for a in axes.flat):
         raise ValueError(
             f"ax must be a matplotlib Axes or an array of Axes of shape "
-            f"(3, {n_images}), for the {n_images} images shown; got "
+            f"({n_rows}, {n_images}), for {n_rows} rows of the {n_images} "
+            "images shown; got "
             f"{'an array of shape ' + str(axes.shape) if axes.ndim else repr(ax)}."
         )
     return axes, None

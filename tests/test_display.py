@@ -11,7 +11,11 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser  # noqa: E402
-from skdenoise.display import DenoisingDisplay, TrainingCurveDisplay  # noqa: E402
+from skdenoise.display import (  # noqa: E402
+    DenoisingDisplay,
+    TrainingCurveDisplay,
+    _best_val_loss_epoch,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -130,6 +134,44 @@ def test_denoising_display_shows_rgb_images():
     display = DenoisingDisplay.from_predictions(clean, 2 * clean, clean / 2)
     shown = np.stack([image.get_array() for image in display.images_.flat])
     assert shown.min() == pytest.approx(0) and shown.max() == pytest.approx(1)
+
+
+def test_denoising_display_shows_one_row_per_denoiser(images):
+    clean, noisy, denoised = images
+    denoisers = {"Model A": denoised, "Model B": noisy / 2, "Model C": clean}
+    display = DenoisingDisplay.from_predictions(clean, noisy, denoisers, n_images=4)
+
+    assert display.axes_.shape == display.images_.shape == (5, 4)
+    assert [ax.get_ylabel() for ax in display.axes_[:, 0]] == [
+        "Clean",
+        "Noisy",
+        "Model A",
+        "Model B",
+        "Model C",
+    ]
+    for row, data in zip(display.images_, [clean, noisy, *denoisers.values()]):
+        np.testing.assert_allclose(row[1].get_array(), data[1])
+
+    figure = matplotlib.figure.Figure()
+    display = DenoisingDisplay(clean, noisy, denoisers).plot(
+        ax=figure.subplots(5, 2), n_images=2, titles=list("abcde")
+    )
+    assert [ax.get_ylabel() for ax in display.axes_[:, 0]] == list("abcde")
+    with pytest.raises(ValueError, match="titles must hold 5 labels"):
+        DenoisingDisplay(clean, noisy, denoisers).plot(titles=("a", "b", "c"))
+
+
+@pytest.mark.parametrize(
+    "denoised, message",
+    [
+        ({}, "at least one denoiser"),
+        ({"Noisy": np.zeros((12, 6, 6))}, "must not use the row titles"),
+        ({"a": np.zeros((12, 6, 6)), "b": np.zeros((12, 5, 5))}, "denoised\\['b'\\]"),
+    ],
+)
+def test_denoising_display_rejects_invalid_denoiser_rows(images, denoised, message):
+    with pytest.raises(ValueError, match=message):
+        DenoisingDisplay(images[0], images[1], denoised).plot()
 
 
 @pytest.mark.parametrize(
@@ -279,6 +321,25 @@ def test_training_curve_display_plots_loss_and_best_val_loss():
     assert display.figure_ is display.ax_.figure
 
 
+def test_training_curve_display_marks_lowest_finite_val_loss():
+    history = {"loss": [0.5, 0.4, 0.3], "val_loss": [np.nan, 0.2, np.inf]}
+    display = TrainingCurveDisplay(history).plot()
+    assert display.best_epoch_ == 2
+    np.testing.assert_array_equal(display.best_marker_.get_ydata(), [0.2])
+
+    display = TrainingCurveDisplay({"loss": [0.5], "val_loss": [np.nan]}).plot()
+    assert display.best_epoch_ is None and display.best_marker_ is None
+
+
+def test_best_val_loss_epoch_ignores_non_finite_values():
+    assert _best_val_loss_epoch([0.3, np.nan, 0.1, -np.inf, 0.1]) == (3, 0.1)
+    history = {"loss": [0.4, 0.3], "val_loss": [0.25, 0.35]}
+    assert _best_val_loss_epoch(history) == (1, 0.25)
+    assert _best_val_loss_epoch({"loss": [0.4]}) == (None, None)
+    assert _best_val_loss_epoch([np.nan, np.inf]) == (None, None)
+    assert _best_val_loss_epoch(None) == (None, None)
+
+
 def test_training_curve_display_without_validation():
     display = TrainingCurveDisplay({"loss": [0.5, 0.3]}).plot()
     assert display.val_line_ is None
@@ -326,6 +387,19 @@ def test_training_curve_display_from_estimator(fitted_dae):
     np.testing.assert_allclose(display.val_line_.get_ydata(), dae.history_["val_loss"])
     assert display.best_epoch_ == int(np.argmin(dae.history_["val_loss"])) + 1
     assert display.ax_.get_ylabel() == "Loss (binary_crossentropy)"
+
+
+def test_training_curve_display_from_history():
+    ax = matplotlib.figure.Figure().subplots()
+    history = {"loss": [0.5, 0.3], "val_loss": [0.4, 0.35], "lr": [1e-3, 1e-3]}
+    display = TrainingCurveDisplay.from_history(
+        history, loss_name="BCE", ax=ax, val_loss_kwargs={"color": "black"}
+    )
+    assert display.ax_ is ax
+    assert display.history is history
+    assert display.ax_.get_ylabel() == "Loss (BCE)"
+    assert display.best_epoch_ == 2
+    assert to_rgba(display.val_line_.get_color()) == to_rgba("black")
 
 
 def test_training_curve_display_from_estimator_requires_fitted_estimator():
