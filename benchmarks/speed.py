@@ -36,6 +36,7 @@ import _common
 import keras
 import numpy as np
 from _common import as_images
+from sklearn.metrics import r2_score
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise._architectures import ENCODER_NAME
@@ -210,7 +211,7 @@ def scaling(args, X):
     seconds = np.array([min(times[n]) for n in sizes])
     slope, intercept = np.polyfit(sizes, seconds, 1)
     predicted = slope * np.array(sizes) + intercept
-    r2 = 1 - np.sum((seconds - predicted) ** 2) / np.sum((seconds - seconds.mean()) ** 2)
+    r2 = r2_score(seconds, predicted)
     return {
         "epochs": args.scaling_epochs,
         "n_samples": sizes,
