@@ -79,6 +79,7 @@ _FITTED_ATTRIBUTES = (
     "feature_names_in_",
     "image_shape_",
     "architecture_",
+    "loss_",
     "_n_features_out",
     "_seeds",
 )
