@@ -248,8 +248,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     The default convolutional model follows the Keras denoising tutorial:
     Conv 16 → BatchNorm → MaxPool, Conv 32 → BatchNorm → MaxPool, Conv 32,
     Dense code; mirrored with Conv2DTranspose, BatchNorm and upsampling, and
-    a sigmoid output. For 28×28 grey images and ``latent_dim=128`` it has
-    440,865 parameters.
+    a sigmoid output for images in [0, 1]. For 28×28 grey images and
+    ``latent_dim=128`` it has 440,865 parameters.
 
     A failed or interrupted :meth:`fit` (including
     :class:`TrainingDivergedError` and ``KeyboardInterrupt``) leaves the
