@@ -181,6 +181,13 @@ def load(path):
         raise ValueError(f"{path!r} has malformed fitted attributes.")
     for name, value in fitted.items():
         setattr(estimator, name, _fitted_from_json(name, value))
+    if "loss_" not in fitted:
+        # Files from before loss="auto" name their loss only as a parameter.
+        from ._losses import LOSS_NAMES
+
+        if estimator.loss not in LOSS_NAMES:
+            raise ValueError(f"{path!r} has malformed fitted attributes.")
+        estimator.loss_ = LOSS_NAMES[estimator.loss]
     estimator.model_ = model
     estimator._inference_functions = {}
     return estimator

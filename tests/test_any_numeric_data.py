@@ -154,3 +154,22 @@ def test_score_samples_of_images_gives_one_score_per_image(digits):
         digits[:5], dae.predict(digits[:5]), "binary_crossentropy"
     ).mean(axis=1)
     np.testing.assert_allclose(scores, expected, rtol=1e-5)
+
+
+def test_files_saved_before_loss_auto_still_load(tabular, tmp_path):
+    import json
+    import zipfile
+
+    dae = small_dae(loss="binary_crossentropy").fit(tabular)
+    dae.save(tmp_path / "new.skd")
+    # The same file as written before the loss_ attribute existed.
+    with zipfile.ZipFile(tmp_path / "new.skd") as new, zipfile.ZipFile(
+        tmp_path / "old.skd", "w"
+    ) as old:
+        document = json.loads(new.read("estimator.json"))
+        del document["fitted"]["loss_"]
+        old.writestr("estimator.json", json.dumps(document))
+        old.writestr("model.keras", new.read("model.keras"))
+    loaded = skdenoise.load(tmp_path / "old.skd")
+    assert loaded.loss_ == "binary_crossentropy"
+    assert loaded.score(tabular) == dae.score(tabular)
