@@ -383,6 +383,15 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         -------
         self : DenoisingAutoencoder
             Estimator instance.
+
+        Examples
+        --------
+        >>> from skdenoise import DenoisingAutoencoder
+        >>> tuned, other = DenoisingAutoencoder(), DenoisingAutoencoder()
+        >>> tuned.set_params(noise__noise_factor=0.1).noise
+        GaussianNoiser(noise_factor=0.1)
+        >>> other.noise
+        GaussianNoiser()
         """
         noise_params = {}
         other_params = {}
