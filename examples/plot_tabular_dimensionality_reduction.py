@@ -12,8 +12,8 @@ encoder and decoder.
 The data are the 13 chemical measurements of 178 wines from three cultivars
 (:func:`sklearn.datasets.load_wine`). The measurements have very different
 units, so they are standardised first; standardised data is not in [0, 1],
-so the autoencoder uses the squared error (``loss="mse"``) and, with it, a
-linear output layer.
+so the default ``loss="auto"`` trains the autoencoder with the squared error
+and, with it, a linear output layer.
 """
 
 # %%
@@ -51,7 +51,6 @@ autoencoder = make_pipeline(
         noise=None,
         architecture="dense",
         hidden_layer_sizes=(32,),
-        loss="mse",
         epochs=150,
         batch_size=16,
         learning_rate=3e-3,

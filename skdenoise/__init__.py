@@ -1,6 +1,16 @@
 """Denoising autoencoders as scikit-learn estimators, on Keras 3 and TensorFlow."""
 
-import keras as _keras
+try:
+    import tensorflow as _tensorflow  # noqa: F401
+except ImportError as _error:
+    raise ImportError(
+        "skdenoise needs TensorFlow, which could not be imported "
+        f"({_error}). TensorFlow comes as an extra, so that you choose its "
+        'wheel: pip install "skdenoise[tensorflow]" (GPU support included) '
+        'or pip install "skdenoise[tensorflow-cpu]" (smaller, CPU only).'
+    ) from _error
+
+import keras as _keras  # noqa: E402
 
 if _keras.backend.backend() != "tensorflow":
     raise ImportError(

@@ -33,11 +33,20 @@ from ._input import (
     validate_samples,
     validate_target,
 )
-from ._losses import LOSS_NAMES, check_targets_in_loss_domain, elementwise_loss
+from ._losses import (
+    LOSS_NAMES,
+    check_targets_in_loss_domain,
+    elementwise_loss,
+    resolve_loss,
+)
 from ._noise import GaussianNoiser
 from ._persistence import read_estimator_file, write_estimator_file
 from ._random import derive_seeds
 from ._training_data import CorruptedBatches, StopOnNonFiniteLoss, corrupt
+
+# Parameters holding a noise transformer, whose nested parameters are set on
+# a copy (see DenoisingAutoencoder.set_params).
+_NOISE_PARAMS = ("noise", "score_noise")
 
 
 class TrainingDivergedError(RuntimeError):
@@ -74,7 +83,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     Images, given as ``(n_samples, height, width[, channels])`` arrays or as
     flat rows with `image_shape`, get a small convolutional network; other
-    data gets a fully connected one.
+    data gets a fully connected one. Any numeric data works with the
+    defaults: pixels in [0, 1] are learnt with binary cross-entropy and a
+    sigmoid output, anything else (standardised features, for example) with
+    the squared error and a linear output; see `loss`.
 
     Parameters
     ----------
@@ -87,10 +99,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         (where it has one) set from the autoencoder's `random_state` for
         every epoch, so the noise changes between epochs yet the fit is
         reproducible. ``None`` makes a plain autoencoder. Its parameters are
-        nested ones, e.g. ``noise__noise_factor`` in a grid search. The
-        default object is shared by all instances that use it (searches and
-        ``clone`` work on copies): to change it by hand, pass a new noiser,
-        ``set_params(noise=GaussianNoiser(...))``.
+        nested ones, e.g. ``noise__noise_factor`` in a grid search. Setting
+        one with :meth:`set_params` gives the autoencoder a modified copy of
+        the noiser, so the object passed in, or the default one, never
+        changes behind other estimators holding it.
 
     score_noise : transformer or None, default=None
         Corruption that :meth:`score` applies to clean data; None uses
@@ -130,13 +142,18 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     learning_rate : float, default=1e-3
         Learning rate of the Adam optimizer.
 
-    loss : {"binary_crossentropy", "mse", "mean_squared_error", "mae", \
-            "mean_absolute_error"}, default="binary_crossentropy"
-        Reconstruction loss. Binary cross-entropy needs data in [0, 1].
+    loss : {"auto", "binary_crossentropy", "mse", "mean_squared_error", \
+            "mae", "mean_absolute_error"}, default="auto"
+        Reconstruction loss. ``"auto"`` is ``"binary_crossentropy"`` when the
+        clean targets of the first fit (`X`, or `y` with explicit pairs) lie
+        in [0, 1], as scaled pixels do, and ``"mean_squared_error"``
+        otherwise; `loss_` tells which. Binary cross-entropy needs targets
+        in [0, 1], and fitting it on other data is an error.
 
     output_activation : {"auto", "sigmoid", "linear", "relu"}, default="auto"
         Activation of the last layer. ``"auto"`` is ``"sigmoid"`` for binary
-        cross-entropy and ``"linear"`` for the other losses.
+        cross-entropy and ``"linear"`` for the other losses (as `loss_`
+        resolves them).
 
     validation_fraction : float or None, default=0.1
         Fraction of the samples held out, at random, to report
@@ -205,6 +222,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     architecture_ : {"conv", "dense"}
         Architecture used.
 
+    loss_ : {"binary_crossentropy", "mean_squared_error", \
+            "mean_absolute_error"}
+        Loss the model is trained with, `loss` resolved; :meth:`score` and
+        :meth:`score_samples` use it too.
+
     image_shape_ : tuple of (int, int, int) or None
         ``(height, width, channels)`` of the images, None for tabular data.
 
@@ -228,8 +250,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     The default convolutional model follows the Keras denoising tutorial:
     Conv 16 → BatchNorm → MaxPool, Conv 32 → BatchNorm → MaxPool, Conv 32,
     Dense code; mirrored with Conv2DTranspose, BatchNorm and upsampling, and
-    a sigmoid output. For 28×28 grey images and ``latent_dim=128`` it has
-    440,865 parameters.
+    a sigmoid output for images in [0, 1]. For 28×28 grey images and
+    ``latent_dim=128`` it has 440,865 parameters.
 
     A failed or interrupted :meth:`fit` (including
     :class:`TrainingDivergedError` and ``KeyboardInterrupt``) leaves the
@@ -259,8 +281,16 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     (200, 4)
     >>> dae.predict(X[:3]).shape
     (3, 20)
-    >>> dae.architecture_
-    'dense'
+    >>> dae.architecture_, dae.loss_
+    ('dense', 'binary_crossentropy')
+
+    Standardised features are not in [0, 1], so the default ``loss="auto"``
+    trains them with the squared error:
+
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> X_scaled = StandardScaler().fit_transform(X)
+    >>> DenoisingAutoencoder(latent_dim=4, epochs=2).fit(X_scaled).loss_
+    'mean_squared_error'
     """
 
     _parameter_constraints: dict = {
@@ -274,7 +304,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "inference_batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions(set(LOSS_NAMES))],
+        "loss": [StrOptions({"auto", *LOSS_NAMES})],
         "output_activation": [StrOptions({"auto", "sigmoid", "linear", "relu"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left"), None],
         "early_stopping": ["boolean"],
@@ -303,7 +333,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         batch_size=32,
         inference_batch_size=1024,
         learning_rate=1e-3,
-        loss="binary_crossentropy",
+        loss="auto",
         output_activation="auto",
         validation_fraction=0.1,
         early_stopping=False,
@@ -336,6 +366,53 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.distribution_strategy = distribution_strategy
         self.random_state = random_state
         self.verbose = verbose
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Works like :meth:`sklearn.base.BaseEstimator.set_params`, except that
+        a nested parameter of `noise` or `score_noise`, such as
+        ``noise__noise_factor``, is set on a copy of the noiser, which then
+        replaces it: an object passed to several estimators, or the default
+        noiser, is never changed through one of them.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : DenoisingAutoencoder
+            Estimator instance.
+
+        Examples
+        --------
+        >>> from skdenoise import DenoisingAutoencoder
+        >>> tuned, other = DenoisingAutoencoder(), DenoisingAutoencoder()
+        >>> tuned.set_params(noise__noise_factor=0.1).noise
+        GaussianNoiser(noise_factor=0.1)
+        >>> other.noise
+        GaussianNoiser()
+        """
+        noise_params = {}
+        other_params = {}
+        for key, value in params.items():
+            name, delimiter, nested_key = key.partition("__")
+            if delimiter and name in _NOISE_PARAMS:
+                noise_params.setdefault(name, {})[nested_key] = value
+            else:
+                other_params[key] = value
+        super().set_params(**other_params)
+        for name, nested in noise_params.items():
+            noise = getattr(self, name)
+            if noise is None:
+                raise ValueError(
+                    f"Cannot set {sorted(name + '__' + key for key in nested)} "
+                    f"on {type(self).__name__}: {name} is None."
+                )
+            setattr(self, name, clone(noise, safe=False).set_params(**nested))
+        return self
 
     # ------------------------------------------------------------------ fit
 
@@ -408,13 +485,22 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         first_call = not (continue_training and hasattr(self, "model_"))
         X, sample_shape = validate_samples(self, X, reset=first_call)
         y = validate_target(y, X)
+        target = X if y is None else y
+        loss = resolve_loss(self.loss, target) if first_call else self.loss_
         check_targets_in_loss_domain(
-            X if y is None else y,
-            self.loss,
+            target,
+            loss,
             name="X (the clean target)" if y is None else "y",
+            loss_description=(
+                "loss='auto', which the first fit's data in [0, 1] resolved "
+                "to 'binary_crossentropy',"
+                if self.loss == "auto" and not first_call
+                else None
+            ),
         )
         if first_call:
             self._initialize(X.shape[1], sample_shape)
+            self.loss_ = loss
         else:
             check_sample_shape(sample_shape, self.image_shape_)
 
@@ -491,7 +577,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _build_and_compile(self):
         output_activation = self.output_activation
         if output_activation == "auto":
-            is_bce = LOSS_NAMES[self.loss] == "binary_crossentropy"
+            is_bce = self.loss_ == "binary_crossentropy"
             output_activation = "sigmoid" if is_bce else "linear"
         if self.architecture_ == "conv":
             model = build_conv_autoencoder(
@@ -510,7 +596,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             )
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
-            loss=LOSS_NAMES[self.loss],
+            loss=self.loss_,
         )
         return model
 
@@ -674,7 +760,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         Returns
         -------
         score : float
-            Minus the mean `loss` per value.
+            Minus the mean `loss_` per value.
+
+        See Also
+        --------
+        score_samples : Minus the loss of every sample, reconstructed
+            without corruption.
         """
         X = self._validate_for_inference(X)
         target = validate_target(y, X.reshape(X.shape[0], -1))
@@ -690,9 +781,62 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         for start in range(0, X.shape[0], step):
             reconstruction = self._run_batched(AUTOENCODER_NAME, X[start : start + step])
             loss += elementwise_loss(
-                target[start : start + step], reconstruction, self.loss
+                target[start : start + step], reconstruction, self.loss_
             ).sum()
         return -float(loss / target.size)
+
+    def score_samples(self, X):
+        """Return minus the reconstruction loss of every sample.
+
+        Greater means more normal. Each sample of `X` is reconstructed as
+        given, without corruption, and its score is minus the mean `loss_`
+        over its values. Samples unlike the training data reconstruct
+        poorly, so low scores flag outliers and novelties, as
+        :meth:`sklearn.ensemble.IsolationForest.score_samples` does.
+
+        Unlike :meth:`score`, nothing is corrupted: ``score_samples(X).mean()``
+        equals ``score(X, X)``, while ``score(X)`` measures the denoising of
+        a corrupted `X`.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Samples, flat or as images like in :meth:`fit`.
+
+        Returns
+        -------
+        scores : ndarray of float64 of shape (n_samples,)
+            Minus the mean reconstruction loss of each sample.
+
+        See Also
+        --------
+        score : Minus the loss of denoising, averaged over all values.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdenoise import DenoisingAutoencoder
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.uniform(size=(200, 8)) * [1, 1, 1, 1, 0, 0, 0, 0]
+        >>> dae = DenoisingAutoencoder(latent_dim=4, epochs=20,
+        ...                            random_state=0).fit(X)
+        >>> odd = rng.uniform(size=(1, 8))
+        >>> scores = dae.score_samples(np.vstack([X[:1], odd]))
+        >>> scores.shape
+        (2,)
+        >>> bool(scores[0] > scores[1])
+        True
+        """
+        X = self._validate_for_inference(X)
+        scores = np.empty(X.shape[0], dtype=np.float64)
+        step = self.inference_batch_size
+        for start in range(0, X.shape[0], step):
+            batch = X[start : start + step]
+            reconstruction = self._run_batched("autoencoder", batch)
+            losses = elementwise_loss(batch, reconstruction, self.loss_)
+            scores[start : start + step] = -losses.reshape(len(batch), -1).mean(axis=1)
+        return scores
 
     def _validate_for_inference(self, X):
         check_is_fitted(self)
@@ -792,7 +936,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 UserWarning,
             )
             params["random_state"] = None
-        for name in ("noise", "score_noise"):
+        for name in _NOISE_PARAMS:
             noise = params[name]
             if noise is not None and not _is_seed(noise.get_params().get("random_state")):
                 params[name] = clone(noise).set_params(random_state=None)
@@ -811,6 +955,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             elif name == "image_shape_" and value is not None:
                 value = tuple(int(v) for v in value)
             setattr(self, name, value)
+        if "loss_" not in fitted:
+            # Files from before loss="auto" name their loss only as a parameter.
+            if self.loss not in LOSS_NAMES:
+                raise ValueError("The file has malformed fitted attributes.")
+            self.loss_ = LOSS_NAMES[self.loss]
         self.model_ = model
         self._inference_functions = {}
         return self
@@ -896,6 +1045,7 @@ _SAVED_ATTRIBUTES = (
     "feature_names_in_",
     "image_shape_",
     "architecture_",
+    "loss_",
     "_n_features_out",
     "_seeds",
 )

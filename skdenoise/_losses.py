@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from ._value_range import lies_in_unit_interval, value_range
+
 # Keras clips probabilities to [epsilon, 1 - epsilon] before taking logs.
 _EPSILON = 1e-7
-_DOMAIN_TOLERANCE = 1e-6
 
 LOSS_NAMES = {
     "binary_crossentropy": "binary_crossentropy",
@@ -13,6 +14,33 @@ LOSS_NAMES = {
     "mean_absolute_error": "mean_absolute_error",
     "mae": "mean_absolute_error",
 }
+
+
+def resolve_loss(loss, y):
+    """Return the Keras name of the loss to train on clean targets `y`.
+
+    ``"auto"`` is binary cross-entropy when `y` lies in [0, 1], as pixel
+    intensities scaled by 255 do, and the mean squared error otherwise (for
+    standardised or raw measurements).
+
+    Parameters
+    ----------
+    loss : str
+        ``"auto"`` or one of the keys of ``LOSS_NAMES``.
+
+    y : ndarray
+        Clean targets.
+
+    Returns
+    -------
+    name : str
+        One of the values of ``LOSS_NAMES``.
+    """
+    if loss == "auto":
+        if lies_in_unit_interval(y):
+            return "binary_crossentropy"
+        return "mean_squared_error"
+    return LOSS_NAMES[loss]
 
 
 def elementwise_loss(y_true, y_pred, loss):
@@ -42,20 +70,34 @@ def elementwise_loss(y_true, y_pred, loss):
     return np.abs(y_true - y_pred)
 
 
-def check_targets_in_loss_domain(y, loss, *, name):
+def check_targets_in_loss_domain(y, loss, *, name, loss_description=None):
     """Raise a ValueError when the loss is undefined for these targets.
 
     Binary cross-entropy takes targets in [0, 1]: outside it the loss has no
     minimum and training diverges silently.
+
+    Parameters
+    ----------
+    y : ndarray
+        Clean targets.
+
+    loss : str
+        One of the keys of ``LOSS_NAMES``.
+
+    name : str
+        How the error message names `y`.
+
+    loss_description : str or None, default=None
+        How the error message names the loss; None gives ``loss='...'``.
     """
-    if LOSS_NAMES[loss] != "binary_crossentropy" or y.size == 0:
+    if LOSS_NAMES[loss] != "binary_crossentropy" or lies_in_unit_interval(y):
         return
-    low, high = float(np.min(y)), float(np.max(y))
-    # Rounding to float32 can push scaled data a hair past the bounds.
-    if low < -_DOMAIN_TOLERANCE or high > 1 + _DOMAIN_TOLERANCE:
-        raise ValueError(
-            f"loss='binary_crossentropy' needs {name} in [0, 1], but its values "
-            f"range from {low:.6g} to {high:.6g}. Scale the data first "
-            "(for example with sklearn.preprocessing.MinMaxScaler, or divide "
-            "pixel values by 255) or use loss='mse'."
-        )
+    low, high = value_range(y)
+    if loss_description is None:
+        loss_description = f"loss={loss!r}"
+    raise ValueError(
+        f"{loss_description} needs {name} in [0, 1], but its values range "
+        f"from {low:.6g} to {high:.6g}. Scale the data first (for example "
+        "with sklearn.preprocessing.MinMaxScaler, or divide pixel values by "
+        "255) or use loss='mse'."
+    )

@@ -9,18 +9,19 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
 from ._input import reject_time_dtypes
 from ._random import check_generator
+from ._value_range import lies_in_unit_interval
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
 
 def _validate_clip(clip):
-    if clip is None:
-        return None
+    if clip is None or clip == "auto":
+        return clip
     try:
         low, high = clip
         low, high = float(low), float(high)
@@ -31,6 +32,30 @@ def _validate_clip(clip):
     if not low < high:
         raise ValueError(f"clip must satisfy low < high; got {clip!r}.")
     return low, high
+
+
+def resolve_clip(clip, X):
+    """The range to clip the corruption of `X` to, or None.
+
+    ``"auto"`` clips to [0, 1] when `X` lies in [0, 1], so corrupted pixels
+    stay valid pixels, and does not clip at all otherwise, so data on any
+    other scale is never cut off.
+
+    Parameters
+    ----------
+    clip : "auto", tuple of (float, float) or None
+        A noise transformer's ``clip`` parameter.
+
+    X : ndarray
+        The clean data about to be corrupted.
+
+    Returns
+    -------
+    clip : tuple of (float, float) or None
+    """
+    if isinstance(clip, str) and clip == "auto":
+        return (0.0, 1.0) if lies_in_unit_interval(X) else None
+    return _validate_clip(clip)
 
 
 class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -106,8 +131,9 @@ class GaussianNoiser(_BaseNoiser):
     """Corrupt data with additive Gaussian noise.
 
     Each value becomes ``x + noise_factor * z`` with ``z`` drawn from the
-    standard normal distribution, then clipped to ``clip``. The transformer is
-    stateless: :meth:`fit` only validates its input.
+    standard normal distribution, then clipped to ``clip``. By default,
+    data in [0, 1] stays in [0, 1] and other data is not clipped. The
+    transformer is stateless: :meth:`fit` only validates its input.
 
     It is the default corruption of
     :class:`~skdenoise.DenoisingAutoencoder`, where it is a nested parameter
@@ -118,10 +144,12 @@ class GaussianNoiser(_BaseNoiser):
     noise_factor : float, default=0.5
         Standard deviation of the added noise.
 
-    clip : tuple of (float, float) or None, default=(0.0, 1.0)
-        Range the corrupted values are clipped to. The default keeps pixel
-        intensities scaled to [0, 1] valid targets and inputs for a
-        binary cross-entropy loss. ``None`` disables clipping.
+    clip : "auto", tuple of (float, float) or None, default="auto"
+        Range the corrupted values are clipped to. ``"auto"`` clips to
+        ``(0.0, 1.0)`` when all the values given to :meth:`transform` lie in
+        [0, 1], which keeps pixel intensities valid inputs for a binary
+        cross-entropy loss, and does not clip otherwise, so standardised or
+        raw data is never cut off. ``None`` disables clipping.
 
     random_state : int, RandomState instance or None, default=None
         Seed of the noise. Pass an int for the same noise on every call to
@@ -151,15 +179,21 @@ class GaussianNoiser(_BaseNoiser):
     >>> noiser.fit_transform(X).round(2)
     array([[0.5 , 0.65, 0.5 ],
            [0.6 , 0.56, 0.36]])
+
+    Data outside [0, 1], standardised for example, is not clipped:
+
+    >>> GaussianNoiser(noise_factor=0.1, random_state=0).transform(X - 2).round(2)
+    array([[-1.5 , -1.35, -1.5 ],
+           [-1.4 , -1.44, -1.64]])
     """
 
     _parameter_constraints: dict = {
         "noise_factor": [Interval(Real, 0, None, closed="left")],
-        "clip": [tuple, list, None],
+        "clip": [StrOptions({"auto"}), tuple, list, None],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, noise_factor=0.5, *, clip=(0.0, 1.0), random_state=None):
+    def __init__(self, noise_factor=0.5, *, clip="auto", random_state=None):
         self.noise_factor = noise_factor
         self.clip = clip
         self.random_state = random_state
@@ -169,7 +203,7 @@ class GaussianNoiser(_BaseNoiser):
 
     def _corrupt(self, X, rng):
         return corrupt_gaussian(
-            X, noise_factor=self.noise_factor, clip=_validate_clip(self.clip), rng=rng
+            X, noise_factor=self.noise_factor, clip=resolve_clip(self.clip, X), rng=rng
         )
 
 

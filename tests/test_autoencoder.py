@@ -112,7 +112,7 @@ def test_noise_none_trains_a_plain_autoencoder(digits):
     np.testing.assert_array_equal(inputs, targets)
     dae = small_dae(noise=None).fit(digits[:100])
     # With no noise, score compares reconstructions of X with X itself.
-    expected = -elementwise_loss(digits[:50], dae.predict(digits[:50]), dae.loss).mean()
+    expected = -elementwise_loss(digits[:50], dae.predict(digits[:50]), dae.loss_).mean()
     assert dae.score(digits[:50]) == pytest.approx(expected, rel=1e-5)
 
 

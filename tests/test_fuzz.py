@@ -173,4 +173,4 @@ def test_targets_outside_the_loss_domain_are_named(data):
         st.one_of(st.floats(1.001, 1e30), st.floats(-1e30, -0.001))
     )
     with pytest.raises(ValueError, match=r"needs X \(the clean target\) in \[0, 1\]"):
-        DenoisingAutoencoder(latent_dim=2, epochs=1).fit(X)
+        DenoisingAutoencoder(latent_dim=2, epochs=1, loss="binary_crossentropy").fit(X)

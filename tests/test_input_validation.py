@@ -55,7 +55,7 @@ def test_inverse_transform_checks_the_code_width(fitted):
 def test_binary_crossentropy_needs_data_in_unit_interval():
     X = np.random.RandomState(0).normal(size=(20, 5))
     with pytest.raises(ValueError, match=r"binary_crossentropy.*\[0, 1\].*loss='mse'"):
-        DenoisingAutoencoder(latent_dim=2, epochs=1).fit(X)
+        DenoisingAutoencoder(latent_dim=2, epochs=1, loss="binary_crossentropy").fit(X)
     DenoisingAutoencoder(latent_dim=2, epochs=1, loss="mse", random_state=0).fit(X)
 
 

@@ -25,6 +25,25 @@ def test_clips_to_the_given_range():
     assert noisy.min() == -1.0 and noisy.max() == 2.0
 
 
+def test_default_clip_leaves_data_outside_unit_interval_unclipped():
+    X = np.random.RandomState(0).normal(size=(200, 10))
+    noisy = GaussianNoiser(noise_factor=2.0, random_state=0).transform(X)
+    unclipped = GaussianNoiser(noise_factor=2.0, clip=None, random_state=0).transform(X)
+    np.testing.assert_array_equal(noisy, unclipped)
+    # One value outside [0, 1] is enough: the data is not pixels.
+    almost_pixels = np.full((100, 10), 0.5)
+    almost_pixels[0, 0] = 1.5
+    noisy = GaussianNoiser(noise_factor=2.0, random_state=0).transform(almost_pixels)
+    assert noisy.min() < 0 and noisy.max() > 1
+
+
+def test_default_clip_is_auto_and_explicit_clips_are_kept():
+    assert GaussianNoiser().clip == "auto"
+    X = np.random.RandomState(0).normal(size=(50, 4))
+    noisy = GaussianNoiser(noise_factor=2.0, clip=(0.0, 1.0), random_state=0).transform(X)
+    assert noisy.min() == 0.0 and noisy.max() == 1.0
+
+
 def test_zero_noise_factor_is_identity():
     X = np.random.RandomState(0).uniform(size=(5, 4))
     np.testing.assert_array_equal(GaussianNoiser(noise_factor=0.0).fit_transform(X), X)
@@ -76,6 +95,7 @@ def test_transform_without_fit_and_checks_width_after_fit():
         ({"noise_factor": -1}, "noise_factor"),
         ({"clip": (1, 0)}, "low < high"),
         ({"clip": ("a", 1)}, "pair"),
+        ({"clip": "everything"}, "clip"),
     ],
 )
 def test_bad_parameters_are_reported(params, message):

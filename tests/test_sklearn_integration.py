@@ -78,6 +78,40 @@ def test_set_params_reaches_the_noise():
     assert dae.get_params()["noise__noise_factor"] == 0.2
 
 
+def test_nested_noise_parameter_never_changes_the_shared_default():
+    tuned, other = DenoisingAutoencoder(), DenoisingAutoencoder()
+    assert tuned.noise is other.noise  # one default object, as Python makes it
+    tuned.set_params(noise__noise_factor=0.1)
+    assert tuned.get_params()["noise__noise_factor"] == 0.1
+    assert other.noise.noise_factor == 0.5
+    assert DenoisingAutoencoder().noise.noise_factor == 0.5
+
+
+def test_nested_noise_parameter_never_changes_a_noiser_given_to_others():
+    shared = GaussianNoiser(noise_factor=0.3, random_state=1)
+    first = small_dae(noise=shared, score_noise=shared)
+    second = small_dae(noise=shared)
+    first.set_params(noise__noise_factor=0.2, score_noise__noise_factor=0.4)
+    assert shared.noise_factor == 0.3 and second.noise is shared
+    assert first.noise.noise_factor == 0.2 and first.score_noise.noise_factor == 0.4
+    assert first.noise.random_state == 1  # the copy keeps the other parameters
+    # A noiser passed in the same call is copied too before it is changed.
+    first.set_params(noise=shared, noise__noise_factor=0.6)
+    assert shared.noise_factor == 0.3 and first.noise.noise_factor == 0.6
+
+
+def test_nested_noise_parameter_of_no_noise_is_an_error():
+    with pytest.raises(ValueError, match=r"noise__noise_factor.*noise is None"):
+        small_dae(noise=None).set_params(noise__noise_factor=0.1)
+
+
+def test_set_params_still_rejects_unknown_parameters():
+    with pytest.raises(ValueError, match="Invalid parameter 'not_a_parameter'"):
+        small_dae().set_params(not_a_parameter=1)
+    with pytest.raises(ValueError, match="Invalid parameter 'not_a_parameter'"):
+        small_dae().set_params(noise__not_a_parameter=1)
+
+
 def test_clone_is_unfitted_and_equal(digits):
     dae = small_dae().fit(digits[:50])
     copy = clone(dae)

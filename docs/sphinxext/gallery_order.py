@@ -6,6 +6,8 @@ EXAMPLE_ORDER = [
     "plot_grid_search_latent_dim.py",
     "plot_feature_union_pca.py",
     "plot_tabular_dimensionality_reduction.py",
+    "plot_tabular_pipeline.py",
+    "plot_anomaly_detection.py",
 ]
 
 
