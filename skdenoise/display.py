@@ -637,7 +637,7 @@ class TrainingCurveDisplay:
         check_is_fitted(estimator, "history_")
         return cls.from_history(
             estimator.history_,
-            loss_name=getattr(estimator, "loss", None),
+            loss_name=getattr(estimator, "loss_", None),
             ax=ax,
             loss_kwargs=loss_kwargs,
             val_loss_kwargs=val_loss_kwargs,
