@@ -135,3 +135,16 @@ def test_mirrored_strategy_trains_on_two_logical_cpus():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "replicas 2" in result.stdout and "ok" in result.stdout
+
+
+def test_warm_started_single_epochs_repeat_one_multi_epoch_fit(tabular):
+    # benchmarks/time_to_quality.py times skdenoise one warm-started epoch at
+    # a time; that is only fair if it trains exactly like one long fit.
+    whole = small_dae(epochs=3).fit(tabular)
+    stepwise = small_dae(epochs=1, warm_start=True)
+    for _ in range(3):
+        stepwise.fit(tabular)
+    assert stepwise.n_iter_ == 3
+    assert stepwise.history_ == whole.history_
+    for a, b in zip(stepwise.model_.get_weights(), whole.model_.get_weights()):
+        np.testing.assert_array_equal(a, b)
