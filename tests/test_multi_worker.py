@@ -53,6 +53,28 @@ WORKER_SCRIPT = textwrap.dedent(
     """
 )
 
+# A program that makes its own strategy first, as TensorFlow asks, and fits
+# inside its scope.
+OWN_STRATEGY_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import tensorflow as tf
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    from skdenoise import DenoisingAutoencoder
+
+    index, out = int(sys.argv[1]), sys.argv[2]
+    X = np.random.RandomState(0).uniform(size=(64, 6)).astype("float32")
+    with strategy.scope():
+        dae = DenoisingAutoencoder(
+            latent_dim=2, epochs=1, random_state=0,
+            distribution_strategy="multi_worker_mirrored",
+        ).fit(X)
+    assert dae.model_.distribute_strategy is strategy
+    np.savez(f"{out}/own_{index}.npz", *dae.model_.get_weights())
+    """
+)
+
 FITS = {
     "noise": dict(validation_fraction=None),
     "pairs": dict(validation_fraction=None),
@@ -76,12 +98,10 @@ def free_ports(count):
     return ports
 
 
-@pytest.fixture(scope="module")
-def two_workers(tmp_path_factory):
-    """Run the worker script in two processes; return the output folder."""
-    out = tmp_path_factory.mktemp("multi_worker")
+def run_two_workers(script_text, out):
+    """Run a script in two worker processes of one cluster on localhost."""
     script = out / "worker.py"
-    script.write_text(WORKER_SCRIPT)
+    script.write_text(script_text)
     cluster = {"worker": [f"localhost:{port}" for port in free_ports(2)]}
     workers = []
     for index in range(2):
@@ -112,6 +132,13 @@ def two_workers(tmp_path_factory):
                 worker.communicate()
     for worker, output in zip(workers, outputs):
         assert worker.returncode == 0, output[-4000:]
+
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    """Run WORKER_SCRIPT in two processes; return the output folder."""
+    out = tmp_path_factory.mktemp("multi_worker")
+    run_two_workers(WORKER_SCRIPT, out)
     return out
 
 
@@ -169,3 +196,10 @@ def test_model_trained_on_two_workers_loads_and_predicts_in_one_process(two_work
 def test_unseeded_fit_across_workers_is_refused(two_workers):
     message = worker_report(two_workers, 0)["unseeded_error"]
     assert "needs an int random_state" in message
+
+
+def test_fit_inside_the_scope_of_the_programs_own_strategy_uses_it(tmp_path):
+    run_two_workers(OWN_STRATEGY_SCRIPT, tmp_path)
+    first, second = (worker_weights(tmp_path, "own", index) for index in range(2))
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
