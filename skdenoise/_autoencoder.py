@@ -39,6 +39,7 @@ from ._losses import (
     elementwise_loss,
     resolve_loss,
 )
+from ._multi_worker import fit_across_workers, multi_worker_strategy
 from ._noise import GaussianNoiser
 from ._persistence import read_estimator_file, write_estimator_file
 from ._random import derive_seeds
@@ -602,7 +603,21 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _fit_epochs(self, model, train, validation, epochs):
         """Run Keras training; return the per-epoch history as plain lists."""
-        replicas = model.distribute_strategy.num_replicas_in_sync
+        strategy = model.distribute_strategy
+        replicas = strategy.num_replicas_in_sync
+        across_workers = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+        if (
+            across_workers
+            and replicas > len(strategy.extended.worker_devices)
+            and self.random_state is None
+        ):
+            # Each worker splits, shuffles and corrupts the data itself.
+            raise ValueError(
+                f'distribution_strategy="{self.distribution_strategy}" across '
+                "several workers needs an int random_state, the same on every "
+                "worker, so that all draw the same validation split, shuffling "
+                "and noise; got random_state=None."
+            )
         # Keras under tf.distribute fails on batches that do not split evenly
         # between replicas.
         batch_size = max(replicas, self.batch_size - self.batch_size % replicas)
@@ -641,19 +656,32 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 )
             )
         callbacks.extend(copy.deepcopy(cb) for cb in self.callbacks or [])
-        history = model.fit(
-            # One tf.data pipeline through all epochs: TensorFlow slices the
-            # batches, and each epoch's order and noise follow from its index.
-            batches.as_tf_dataset(epochs),
-            epochs=epochs,
-            steps_per_epoch=len(batches),
-            # The batches are shuffled already, from our seeds.
-            shuffle=False,
-            validation_data=validation,
-            callbacks=callbacks,
-            verbose=self.verbose,
-        )
-        history = {key: [float(v) for v in values] for key, values in history.history.items()}
+        # One tf.data pipeline through all epochs: TensorFlow slices the
+        # batches, and each epoch's order and noise follow from its index, so
+        # every worker of a multi-worker strategy builds the same batches.
+        dataset = batches.as_tf_dataset(epochs)
+        if across_workers:
+            history = fit_across_workers(
+                model,
+                dataset,
+                epochs=epochs,
+                steps_per_epoch=len(batches),
+                validation_data=validation,
+                callbacks=callbacks,
+                verbose=self.verbose,
+            )
+        else:
+            history = model.fit(
+                dataset,
+                epochs=epochs,
+                steps_per_epoch=len(batches),
+                # The batches are shuffled already, from our seeds.
+                shuffle=False,
+                validation_data=validation,
+                callbacks=callbacks,
+                verbose=self.verbose,
+            ).history
+            history = {key: [float(v) for v in values] for key, values in history.items()}
         losses = history.get("loss", [])
         if not losses or not np.all(np.isfinite(losses)):
             raise TrainingDivergedError(
@@ -1060,7 +1088,7 @@ def _distribution_scope(name):
     if name is None:
         return contextlib.nullcontext()
     if name == "multi_worker_mirrored":
-        return tf.distribute.MultiWorkerMirroredStrategy().scope()
+        return multi_worker_strategy().scope()
     devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
     strategy = tf.distribute.MirroredStrategy([device.name for device in devices])
     return strategy.scope()

@@ -186,11 +186,22 @@ class CorruptedBatches:
             )
 
         first = self.first_epoch
+        # The next epoch is made in the background while the current one
+        # trains, and no more: by default tf.data would run this map in
+        # parallel and make several epochs ahead (a full copy of the data
+        # each), competing with training for the cores, and would autotune
+        # the pipeline from background threads that the iterator waits for
+        # when it is deleted, at the end of every fit.
+        options = tf.data.Options()
+        options.experimental_optimization.map_parallelization = False
+        options.autotune.enabled = False
         dataset = (
             tf.data.Dataset.range(first, first + epochs)
             .map(load_epoch)
+            .prefetch(1)
             .flat_map(batches_of)
-            .prefetch(tf.data.AUTOTUNE)
+            .prefetch(2)
+            .with_options(options)
         )
         # A known length: Keras would otherwise warn that validation data
         # "ran out" after its single pass.

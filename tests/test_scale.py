@@ -87,6 +87,44 @@ def test_inference_on_a_read_only_memmap_runs_in_bounded_batches(tmp_path, digit
     assert dae.predict(X[:50]).shape == (50, 784)
 
 
+def test_partial_fit_streams_chunks_of_a_memmap_on_disk(tmp_path, tabular):
+    path = tmp_path / "train.npy"
+    np.save(path, tabular)
+    X = np.load(path, mmap_mode="r")
+    assert isinstance(X, np.memmap) and not X.flags.writeable
+    streamed, in_memory = small_dae(), small_dae()
+    for start in range(0, len(X), 100):
+        streamed.partial_fit(X[start : start + 100])
+        in_memory.partial_fit(tabular[start : start + 100])
+    assert streamed.n_iter_ == 3
+    for a, b in zip(streamed.model_.get_weights(), in_memory.model_.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_predict_and_inverse_transform_on_a_memmap_hold_only_their_output(tmp_path, digits):
+    dae = DenoisingAutoencoder(latent_dim=8, epochs=1, random_state=0).fit(digits[:100])
+    path = tmp_path / "big.npy"
+    np.save(path, np.resize(digits, (8000, 784)))
+    X = np.load(path, mmap_mode="r")
+    codes = dae.transform(X[:2000])
+
+    tracemalloc.start()
+    denoised = dae.predict(X)
+    _, predict_peak = tracemalloc.get_traced_memory()
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    decoded = dae.inverse_transform(codes)
+    _, inverse_peak = tracemalloc.get_traced_memory()
+    inverse_peak -= held
+    tracemalloc.stop()
+    # The output plus a batch in and a batch out (1,024 rows each), not a
+    # copy of the input or of the output.
+    batch_bytes = dae.inference_batch_size * 784 * 4
+    assert predict_peak < denoised.nbytes + 3 * batch_bytes < 2 * X.nbytes
+    assert inverse_peak < decoded.nbytes + 3 * batch_bytes
+    np.testing.assert_allclose(denoised[:600], dae.predict(digits), atol=1e-5)
+
+
 def test_gridsearch_on_a_dask_cluster(tabular):
     distributed = pytest.importorskip("distributed")
     import joblib
@@ -135,3 +173,16 @@ def test_mirrored_strategy_trains_on_two_logical_cpus():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "replicas 2" in result.stdout and "ok" in result.stdout
+
+
+def test_warm_started_single_epochs_repeat_one_multi_epoch_fit(tabular):
+    # benchmarks/time_to_quality.py times skdenoise one warm-started epoch at
+    # a time; that is only fair if it trains exactly like one long fit.
+    whole = small_dae(epochs=3).fit(tabular)
+    stepwise = small_dae(epochs=1, warm_start=True)
+    for _ in range(3):
+        stepwise.fit(tabular)
+    assert stepwise.n_iter_ == 3
+    assert stepwise.history_ == whole.history_
+    for a, b in zip(stepwise.model_.get_weights(), whole.model_.get_weights()):
+        np.testing.assert_array_equal(a, b)

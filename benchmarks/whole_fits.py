@@ -1,0 +1,280 @@
+"""Wall time of whole fits, as a grid search runs them: skdenoise against plain Keras.
+
+Each fit starts from nothing, like every fit of ``GridSearchCV``: a fresh
+``DenoisingAutoencoder(epochs=5, random_state=i)`` with its defaults
+(validation on 10%, fresh noise every epoch), against the tutorial's recipe
+in plain Keras (the same network built and compiled anew, noise drawn once,
+``model.fit(x_noisy, x, epochs=5, batch_size=32, validation_split=0.1)`` on
+arrays). The two alternate, fit by fit, in this one process, so that other
+load slows both alike; the script reports the minimum, median and maximum
+wall time of each.
+
+Every fit is also cut into phases, with a callback and clocks around
+``model.fit``: set-up before the first batch, the epochs, and the time from
+the end of the last epoch (``on_train_end``) until the fit returns, where a
+stall after the last epoch would show. A last part times the training
+``tf.data`` pipeline alone, with no model: creating its iterator, running
+through every batch, and deleting the iterator (the teardown of the
+prefetching iterator), as skdenoise builds it and with tf.data's default
+options (a parallel map, which makes several epochs ahead, and autotuning).
+
+Results: ``whole_fits.json`` (every fit, with its phases and the load
+average) and ``whole_fits.md`` in benchmarks/results/.
+
+Usage::
+
+    python benchmarks/whole_fits.py                 # 12 fits each, ≈ 10 min on 2 cores
+    python benchmarks/whole_fits.py --fits 2 --epochs 1 --output-dir /tmp/wf
+"""
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import _common
+import keras
+import numpy as np
+
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise._architectures import build_conv_autoencoder
+from skdenoise._training_data import CorruptedBatches
+
+IMAGE_SHAPE = (28, 28, 1)
+
+
+class PhaseClock(keras.callbacks.Callback):
+    """Timestamps of the training events of one fit.
+
+    skdenoise copies the callbacks it is given; the copy is this very object,
+    so the timestamps land here.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.events = {}
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def on_train_begin(self, logs=None):
+        self.events["train_begin"] = time.perf_counter()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.events.setdefault("first_batch_begin", time.perf_counter())
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.events["last_epoch_end"] = time.perf_counter()
+
+    def on_train_end(self, logs=None):
+        self.events["train_end"] = time.perf_counter()
+
+
+def keras_fit(X_train, *, epochs, seed, clock):
+    x = X_train.reshape(-1, *IMAGE_SHAPE)
+    x_noisy = (
+        GaussianNoiser(_common.NOISE_FACTOR, random_state=seed)
+        .transform(X_train)
+        .reshape(-1, *IMAGE_SHAPE)
+    )
+    model = build_conv_autoencoder(IMAGE_SHAPE, 128, output_activation="sigmoid", seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+    model.fit(
+        x_noisy,
+        x,
+        epochs=epochs,
+        batch_size=32,
+        validation_split=0.1,
+        shuffle=True,
+        callbacks=[clock],
+        verbose=0,
+    )
+    clock.events["fit_returned"] = time.perf_counter()
+    return model
+
+
+def skdenoise_fit(X_train, *, epochs, seed, clock):
+    dae = DenoisingAutoencoder(epochs=epochs, random_state=seed, callbacks=[clock])
+    dae.fit(X_train)
+    clock.events["fit_returned"] = time.perf_counter()
+    return dae
+
+
+CONTENDERS = {"plain Keras": keras_fit, "skdenoise": skdenoise_fit}
+
+
+def phases(start, end, events):
+    """Seconds spent in each phase of one fit."""
+    return {
+        "total": end - start,
+        "before_first_batch": events["first_batch_begin"] - start,
+        "first_batch_to_last_epoch_end": events["last_epoch_end"] - events["first_batch_begin"],
+        "last_epoch_end_to_train_end": events["train_end"] - events["last_epoch_end"],
+        "train_end_to_fit_return": events["fit_returned"] - events["train_end"],
+        "fit_return_to_caller": end - events["fit_returned"],
+    }
+
+
+def with_tf_data_defaults(dataset):
+    """The pipeline as tf.data runs it by default: parallel map, autotuning."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.experimental_optimization.map_parallelization = True
+    options.autotune.enabled = True
+    return dataset.with_options(options)
+
+
+def time_pipeline(X_train, *, epochs, seed, tf_data_defaults=False):
+    """Create, exhaust and delete the training pipeline's iterator."""
+    n_train = len(X_train) - int(np.floor(len(X_train) * 0.1))
+    targets = X_train[:n_train].reshape(-1, *IMAGE_SHAPE)
+    batches = CorruptedBatches(
+        targets,
+        None,
+        GaussianNoiser(_common.NOISE_FACTOR),
+        batch_size=32,
+        seed=seed,
+        first_epoch=0,
+    )
+    start = time.perf_counter()
+    dataset = batches.as_tf_dataset(epochs)
+    if tf_data_defaults:
+        dataset = with_tf_data_defaults(dataset)
+    iterator = iter(dataset)
+    created = time.perf_counter()
+    for _ in range(epochs * len(batches)):
+        next(iterator)
+    exhausted = time.perf_counter()
+    del iterator
+    deleted = time.perf_counter()
+    return {
+        "create": created - start,
+        "iterate": exhausted - created,
+        "delete": deleted - exhausted,
+    }
+
+
+def spread(values):
+    return {
+        "min": float(np.min(values)),
+        "median": float(np.median(values)),
+        "max": float(np.max(values)),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fits", type=int, default=12, help="fits of each contender")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--pipeline-runs", type=int, default=10)
+    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
+    args = parser.parse_args()
+
+    info = _common.machine_info()
+    _common.log(_common.machine_line(info))
+    X_train, *_ = _common.load_sample_split()
+    _common.log(f"train {X_train.shape}; {args.fits} fits each of {args.epochs} epochs")
+
+    fits = []
+    for index in range(args.fits):
+        names = list(CONTENDERS) if index % 2 == 0 else list(CONTENDERS)[::-1]
+        for name in names:
+            clock = PhaseClock()
+            start = time.perf_counter()
+            fitted = CONTENDERS[name](X_train, epochs=args.epochs, seed=index, clock=clock)
+            end = time.perf_counter()
+            del fitted
+            record = {
+                "contender": name,
+                "fit": index,
+                "load_average_1": round(os.getloadavg()[0], 2),
+                **phases(start, end, clock.events),
+            }
+            fits.append(record)
+            _common.log(
+                f"{name} fit {index}: {record['total']:.1f} s; after the last epoch "
+                f"{record['last_epoch_end_to_train_end'] + record['train_end_to_fit_return']:.2f} s "
+                f"(load {record['load_average_1']})"
+            )
+
+    pipeline = {"skdenoise pipeline": [], "same, tf.data defaults": []}
+    for run in range(args.pipeline_runs):
+        for name, records in pipeline.items():
+            records.append(
+                time_pipeline(
+                    X_train,
+                    epochs=args.epochs,
+                    seed=run,
+                    tf_data_defaults=name != "skdenoise pipeline",
+                )
+            )
+            _common.log(f"{name} run {run}: {records[-1]}")
+
+    summary = {
+        name: {
+            key: spread([f[key] for f in fits if f["contender"] == name])
+            for key in fits[0]
+            if key not in ("contender", "fit", "load_average_1")
+        }
+        for name in CONTENDERS
+    }
+    for name, records in pipeline.items():
+        summary[name] = {key: spread([r[key] for r in records]) for key in records[0]}
+    info["load_average_1_5_15_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    settings = {
+        "fits": args.fits,
+        "epochs": args.epochs,
+        "n_train": len(X_train),
+        "batch_size": 32,
+        "validation_fraction": 0.1,
+        "pipeline_runs": args.pipeline_runs,
+    }
+    _common.write_json(
+        args.output_dir / "whole_fits.json",
+        {
+            "settings": settings,
+            "summary": summary,
+            "fits": fits,
+            "pipeline": pipeline,
+            "machine": info,
+        },
+    )
+
+    def row(label, name, key):
+        s = summary[name][key]
+        return [label, name, f"{s['min']:.2f}", f"{s['median']:.2f}", f"{s['max']:.2f}"]
+
+    rows = []
+    for name in CONTENDERS:
+        rows += [
+            row("Whole fit", name, "total"),
+            row("Set-up before the first batch", name, "before_first_batch"),
+            row("First batch to end of last epoch", name, "first_batch_to_last_epoch_end"),
+            row("End of last epoch to on_train_end", name, "last_epoch_end_to_train_end"),
+            row("on_train_end to model.fit return", name, "train_end_to_fit_return"),
+            row("model.fit return to fit() return", name, "fit_return_to_caller"),
+        ]
+    for name in pipeline:
+        for key, label in [
+            ("create", "Pipeline alone: create iterator"),
+            ("iterate", "Pipeline alone: all batches"),
+            ("delete", "Pipeline alone: delete iterator"),
+        ]:
+            rows.append(row(label, name, key))
+    ratio = summary["skdenoise"]["total"]["median"] / summary["plain Keras"]["total"]["median"]
+    loads = [f["load_average_1"] for f in fits]
+    text = (
+        f"Whole fits: {args.fits} fresh fits each of {args.epochs} epochs on "
+        f"{len(X_train):,} digits (10% validation), alternating\n\n"
+        + _common.markdown_table(["Phase", "Contender", "Min (s)", "Median (s)", "Max (s)"], rows)
+        + f"\nMedian whole fit, skdenoise / plain Keras: {ratio:.2f}. Load average "
+        f"during the fits: {min(loads)} to {max(loads)}.\n\n"
+        f"Machine: {_common.machine_line(info)}; load average "
+        f"{info['load_average_1_5_15_at_end'][0]} at end.\n"
+    )
+    _common.write_text(args.output_dir / "whole_fits.md", text)
+
+
+if __name__ == "__main__":
+    main()
