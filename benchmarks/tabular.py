@@ -18,13 +18,10 @@ labels. Accuracy per fold, paired differences to PCA, and the fit time of
 each pipeline go to ``results/tabular.json`` and ``results/tabular.md``.
 """
 
-import argparse
 import time
 
+import _common
 import numpy as np
-
-from _common import RESULTS_DIR, log, machine_info, machine_line, markdown_table
-from _common import write_json, write_text
 
 DATASETS = ("breast_cancer", "wine", "digits")
 PIPELINES = ("raw", "pca", "dae", "pca+dae", "pca2k")
@@ -102,7 +99,7 @@ def run_dataset(name, args):
             entry["architecture_"] = sorted({dae.architecture_ for dae in autoencoders})
         result["pipelines"][pipeline_name] = entry
         accuracy = np.array(entry["accuracy"])
-        log(f"{name:>13} {pipeline_name:>8}: accuracy {accuracy.mean():.4f} "
+        _common.log(f"{name:>13} {pipeline_name:>8}: accuracy {accuracy.mean():.4f} "
             f"± {accuracy.std():.4f} ({time.perf_counter() - start:.0f} s)")
     return result
 
@@ -118,7 +115,7 @@ def _autoencoders_in(pipeline):
                 yield part
 
 
-def report(results, info, args):
+def markdown_report(results, args):
     rows = []
     for name, result in results.items():
         pipelines = result["pipelines"]
@@ -137,7 +134,7 @@ def report(results, info, args):
                 f"{int((difference < 0).sum())})",
                 f"{np.median(entry['fit_seconds']):.2f}",
             ])
-    table = markdown_table(
+    table = _common.markdown_table(
         ["data set", "pipeline", "accuracy (mean ± std over folds)",
          "minus PCA, paired (folds better/worse)", "median fit s"],
         rows,
@@ -146,7 +143,6 @@ def report(results, info, args):
         "# Tabular data: autoencoder codes against PCA\n\n"
         f"`python benchmarks/tabular.py --latent-dim {args.latent_dim} "
         f"--epochs {args.epochs} --folds {args.folds}`\n\n"
-        f"{machine_line(info)}\n\n"
         f"StandardScaler in front of every pipeline, k = {args.latent_dim} "
         "components or code values (2k, at most the number of features, for "
         "pca2k), "
@@ -158,22 +154,25 @@ def report(results, info, args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = _common.argument_parser(__doc__, epochs=35)
     parser.add_argument("--latent-dim", type=int, default=8)
-    parser.add_argument("--epochs", type=int, default=35)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS),
                         choices=DATASETS)
-    parser.add_argument("--output-dir", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
 
-    info = machine_info()
-    log(machine_line(info))
+    info = _common.start()
     results = {name: run_dataset(name, args) for name in args.datasets}
-    document = {"machine": info, "settings": vars(args), "datasets": results}
-    write_json(f"{args.output_dir}/tabular.json", document)
-    write_text(f"{args.output_dir}/tabular.md", report(results, info, args))
+
+    settings = {**vars(args), "output_dir": str(args.output_dir)}
+    _common.write_results(
+        args.output_dir,
+        "tabular",
+        {"settings": settings, "datasets": results},
+        markdown_report(results, args),
+        info,
+    )
 
 
 if __name__ == "__main__":
