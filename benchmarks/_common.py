@@ -65,6 +65,7 @@ N_TEST = 1000  # of the 5,000-digit sample: 4,000 train / 1,000 test
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = 128
 BATCH_SIZE = 32
+VALIDATION_FRACTION = 0.1  # DenoisingAutoencoder's default, the tutorial's split
 LEARNING_RATE = 1e-3
 
 
@@ -193,14 +194,19 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 class Stopwatch:
-    """Times a block: ``with Stopwatch() as t: model.fit(...)``, then ``t.seconds``."""
+    """Times a block: ``with Stopwatch() as t: model.fit(...)``, then ``t.seconds``.
+
+    ``t.started`` and ``t.stopped`` keep the ``time.perf_counter()`` values
+    at both ends, to split the block with timestamps taken inside it.
+    """
 
     def __enter__(self):
-        self._start = time.perf_counter()
+        self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self._start
+        self.stopped = time.perf_counter()
+        self.seconds = self.stopped - self.started
         return False
 
 

@@ -27,20 +27,15 @@ Usage::
     python benchmarks/whole_fits.py --fits 2 --epochs 1 --output-dir /tmp/wf
 """
 
-import argparse
 import os
 import time
-from pathlib import Path
 
 import _common
 import keras
 import numpy as np
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import build_conv_autoencoder
 from skdenoise._training_data import CorruptedBatches
-
-IMAGE_SHAPE = (28, 28, 1)
 
 
 class PhaseClock(keras.callbacks.Callback):
@@ -71,20 +66,15 @@ class PhaseClock(keras.callbacks.Callback):
 
 
 def keras_fit(X_train, *, epochs, seed, clock):
-    x = X_train.reshape(-1, *IMAGE_SHAPE)
-    x_noisy = (
-        GaussianNoiser(_common.NOISE_FACTOR, random_state=seed)
-        .transform(X_train)
-        .reshape(-1, *IMAGE_SHAPE)
-    )
-    model = build_conv_autoencoder(IMAGE_SHAPE, 128, output_activation="sigmoid", seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+    x = _common.as_images(X_train)
+    x_noisy = _common.as_images(_common.noisy_once(X_train, seed=seed))
+    model = _common.reference_model(seed)
     model.fit(
         x_noisy,
         x,
         epochs=epochs,
-        batch_size=32,
-        validation_split=0.1,
+        batch_size=_common.BATCH_SIZE,
+        validation_split=_common.VALIDATION_FRACTION,
         shuffle=True,
         callbacks=[clock],
         verbose=0,
@@ -101,6 +91,7 @@ def skdenoise_fit(X_train, *, epochs, seed, clock):
 
 
 CONTENDERS = {"plain Keras": keras_fit, "skdenoise": skdenoise_fit}
+PIPELINES = ("skdenoise pipeline", "same, tf.data defaults")
 
 
 def phases(start, end, events):
@@ -115,6 +106,31 @@ def phases(start, end, events):
     }
 
 
+def time_whole_fits(X_train, *, n_fits, epochs):
+    """Fresh fits of every contender, taking turns; one record per fit."""
+    fits = []
+    for index in range(n_fits):
+        names = list(CONTENDERS) if index % 2 == 0 else list(CONTENDERS)[::-1]
+        for name in names:
+            clock = PhaseClock()
+            with _common.Stopwatch() as wall:
+                fitted = CONTENDERS[name](X_train, epochs=epochs, seed=index, clock=clock)
+            del fitted
+            record = {
+                "contender": name,
+                "fit": index,
+                "load_average_1": round(os.getloadavg()[0], 2),
+                **phases(wall.started, wall.stopped, clock.events),
+            }
+            fits.append(record)
+            _common.log(
+                f"{name} fit {index}: {record['total']:.1f} s; after the last epoch "
+                f"{record['last_epoch_end_to_train_end'] + record['train_end_to_fit_return']:.2f} s "
+                f"(load {record['load_average_1']})"
+            )
+    return fits
+
+
 def with_tf_data_defaults(dataset):
     """The pipeline as tf.data runs it by default: parallel map, autotuning."""
     import tensorflow as tf
@@ -127,153 +143,123 @@ def with_tf_data_defaults(dataset):
 
 def time_pipeline(X_train, *, epochs, seed, tf_data_defaults=False):
     """Create, exhaust and delete the training pipeline's iterator."""
-    n_train = len(X_train) - int(np.floor(len(X_train) * 0.1))
-    targets = X_train[:n_train].reshape(-1, *IMAGE_SHAPE)
+    n_train = len(X_train) - int(np.floor(len(X_train) * _common.VALIDATION_FRACTION))
     batches = CorruptedBatches(
-        targets,
+        _common.as_images(X_train[:n_train]),
         None,
         GaussianNoiser(_common.NOISE_FACTOR),
-        batch_size=32,
+        batch_size=_common.BATCH_SIZE,
         seed=seed,
         first_epoch=0,
     )
-    start = time.perf_counter()
-    dataset = batches.as_tf_dataset(epochs)
-    if tf_data_defaults:
-        dataset = with_tf_data_defaults(dataset)
-    iterator = iter(dataset)
-    created = time.perf_counter()
-    for _ in range(epochs * len(batches)):
-        next(iterator)
-    exhausted = time.perf_counter()
-    del iterator
-    deleted = time.perf_counter()
-    return {
-        "create": created - start,
-        "iterate": exhausted - created,
-        "delete": deleted - exhausted,
-    }
+    with _common.Stopwatch() as create:
+        dataset = batches.as_tf_dataset(epochs)
+        if tf_data_defaults:
+            dataset = with_tf_data_defaults(dataset)
+        iterator = iter(dataset)
+    with _common.Stopwatch() as iterate:
+        for _ in range(epochs * len(batches)):
+            next(iterator)
+    with _common.Stopwatch() as delete:
+        del iterator
+    return {"create": create.seconds, "iterate": iterate.seconds, "delete": delete.seconds}
 
 
-def spread(values):
-    return {
-        "min": float(np.min(values)),
-        "median": float(np.median(values)),
-        "max": float(np.max(values)),
-    }
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fits", type=int, default=12, help="fits of each contender")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--pipeline-runs", type=int, default=10)
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
-    args = parser.parse_args()
-
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
-    X_train, *_ = _common.load_sample_split()
-    _common.log(f"train {X_train.shape}; {args.fits} fits each of {args.epochs} epochs")
-
-    fits = []
-    for index in range(args.fits):
-        names = list(CONTENDERS) if index % 2 == 0 else list(CONTENDERS)[::-1]
-        for name in names:
-            clock = PhaseClock()
-            start = time.perf_counter()
-            fitted = CONTENDERS[name](X_train, epochs=args.epochs, seed=index, clock=clock)
-            end = time.perf_counter()
-            del fitted
-            record = {
-                "contender": name,
-                "fit": index,
-                "load_average_1": round(os.getloadavg()[0], 2),
-                **phases(start, end, clock.events),
-            }
-            fits.append(record)
-            _common.log(
-                f"{name} fit {index}: {record['total']:.1f} s; after the last epoch "
-                f"{record['last_epoch_end_to_train_end'] + record['train_end_to_fit_return']:.2f} s "
-                f"(load {record['load_average_1']})"
-            )
-
-    pipeline = {"skdenoise pipeline": [], "same, tf.data defaults": []}
-    for run in range(args.pipeline_runs):
+def time_pipelines(X_train, *, runs, epochs):
+    """The pipeline alone, as skdenoise builds it and with tf.data's defaults."""
+    pipeline = {name: [] for name in PIPELINES}
+    for run in range(runs):
         for name, records in pipeline.items():
             records.append(
                 time_pipeline(
-                    X_train,
-                    epochs=args.epochs,
-                    seed=run,
-                    tf_data_defaults=name != "skdenoise pipeline",
+                    X_train, epochs=epochs, seed=run, tf_data_defaults=name != PIPELINES[0]
                 )
             )
             _common.log(f"{name} run {run}: {records[-1]}")
+    return pipeline
 
+
+def summarize(fits, pipeline):
+    """Min, median and max of every phase, per contender and pipeline."""
     summary = {
         name: {
-            key: spread([f[key] for f in fits if f["contender"] == name])
+            key: _common.seconds_summary([f[key] for f in fits if f["contender"] == name])
             for key in fits[0]
             if key not in ("contender", "fit", "load_average_1")
         }
         for name in CONTENDERS
     }
     for name, records in pipeline.items():
-        summary[name] = {key: spread([r[key] for r in records]) for key in records[0]}
-    info["load_average_1_5_15_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    settings = {
-        "fits": args.fits,
-        "epochs": args.epochs,
-        "n_train": len(X_train),
-        "batch_size": 32,
-        "validation_fraction": 0.1,
-        "pipeline_runs": args.pipeline_runs,
-    }
-    _common.write_json(
-        args.output_dir / "whole_fits.json",
-        {
-            "settings": settings,
-            "summary": summary,
-            "fits": fits,
-            "pipeline": pipeline,
-            "machine": info,
-        },
-    )
+        summary[name] = {
+            key: _common.seconds_summary([r[key] for r in records]) for key in records[0]
+        }
+    return summary
 
+
+FIT_PHASES = [
+    ("total", "Whole fit"),
+    ("before_first_batch", "Set-up before the first batch"),
+    ("first_batch_to_last_epoch_end", "First batch to end of last epoch"),
+    ("last_epoch_end_to_train_end", "End of last epoch to on_train_end"),
+    ("train_end_to_fit_return", "on_train_end to model.fit return"),
+    ("fit_return_to_caller", "model.fit return to fit() return"),
+]
+PIPELINE_PHASES = [
+    ("create", "Pipeline alone: create iterator"),
+    ("iterate", "Pipeline alone: all batches"),
+    ("delete", "Pipeline alone: delete iterator"),
+]
+
+
+def markdown_report(summary, fits, settings):
     def row(label, name, key):
         s = summary[name][key]
         return [label, name, f"{s['min']:.2f}", f"{s['median']:.2f}", f"{s['max']:.2f}"]
 
-    rows = []
-    for name in CONTENDERS:
-        rows += [
-            row("Whole fit", name, "total"),
-            row("Set-up before the first batch", name, "before_first_batch"),
-            row("First batch to end of last epoch", name, "first_batch_to_last_epoch_end"),
-            row("End of last epoch to on_train_end", name, "last_epoch_end_to_train_end"),
-            row("on_train_end to model.fit return", name, "train_end_to_fit_return"),
-            row("model.fit return to fit() return", name, "fit_return_to_caller"),
-        ]
-    for name in pipeline:
-        for key, label in [
-            ("create", "Pipeline alone: create iterator"),
-            ("iterate", "Pipeline alone: all batches"),
-            ("delete", "Pipeline alone: delete iterator"),
-        ]:
-            rows.append(row(label, name, key))
+    rows = [row(label, name, key) for name in CONTENDERS for key, label in FIT_PHASES]
+    rows += [row(label, name, key) for name in PIPELINES for key, label in PIPELINE_PHASES]
     ratio = summary["skdenoise"]["total"]["median"] / summary["plain Keras"]["total"]["median"]
     loads = [f["load_average_1"] for f in fits]
-    text = (
-        f"Whole fits: {args.fits} fresh fits each of {args.epochs} epochs on "
-        f"{len(X_train):,} digits (10% validation), alternating\n\n"
+    return (
+        f"Whole fits: {settings['fits']} fresh fits each of {settings['epochs']} epochs on "
+        f"{settings['n_train']:,} digits (10% validation), alternating\n\n"
         + _common.markdown_table(["Phase", "Contender", "Min (s)", "Median (s)", "Max (s)"], rows)
         + f"\nMedian whole fit, skdenoise / plain Keras: {ratio:.2f}. Load average "
-        f"during the fits: {min(loads)} to {max(loads)}.\n\n"
-        f"Machine: {_common.machine_line(info)}; load average "
-        f"{info['load_average_1_5_15_at_end'][0]} at end.\n"
+        f"during the fits: {min(loads)} to {max(loads)}.\n"
     )
-    _common.write_text(args.output_dir / "whole_fits.md", text)
+
+
+def main():
+    parser = _common.argument_parser(__doc__, epochs=5)
+    parser.add_argument("--fits", type=int, default=12, help="fits of each contender")
+    parser.add_argument(
+        "--pipeline-runs", type=int, default=10, help="runs of the pipeline alone, each way"
+    )
+    args = parser.parse_args()
+
+    info = _common.start()
+    X_train, *_ = _common.load_sample_split()
+    _common.log(f"train {X_train.shape}; {args.fits} fits each of {args.epochs} epochs")
+
+    fits = time_whole_fits(X_train, n_fits=args.fits, epochs=args.epochs)
+    pipeline = time_pipelines(X_train, runs=args.pipeline_runs, epochs=args.epochs)
+
+    summary = summarize(fits, pipeline)
+    settings = {
+        "fits": args.fits,
+        "epochs": args.epochs,
+        "n_train": len(X_train),
+        "batch_size": _common.BATCH_SIZE,
+        "validation_fraction": _common.VALIDATION_FRACTION,
+        "pipeline_runs": args.pipeline_runs,
+    }
+    _common.write_results(
+        args.output_dir,
+        "whole_fits",
+        {"settings": settings, "summary": summary, "fits": fits, "pipeline": pipeline},
+        markdown_report(summary, fits, settings),
+        info,
+    )
 
 
 if __name__ == "__main__":
