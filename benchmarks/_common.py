@@ -20,14 +20,17 @@ Every script reads setup → measure → report::
 What it holds:
 
 - set-up: the data split and noise (:func:`load_sample_split`,
-  :func:`noisy_once`) and the reference network of the Keras denoising
-  tutorial (:func:`reference_network`, :func:`reference_model`);
+  :func:`noisy_once`), the full MNIST (:func:`load_full_mnist`, fetched by
+  :func:`ensure_mnist`) and the reference network of the Keras denoising
+  tutorial (:func:`reference_network`, :func:`reference_model`) with the
+  validation loss it reaches (:data:`REFERENCE_BEST_VAL_BCE`);
 - timers: :class:`EpochTimer` (a Keras callback, per epoch) and
   :class:`Stopwatch` (a whole fit, or any block), with
   :func:`seconds_summary` for the min / median / max of many;
 - arguments: :func:`argument_parser` with the options scripts share
   (``--output-dir`` always; ``--epochs``, ``--n-train``, ``--warmup``,
-  ``--repeats`` on request);
+  ``--repeats`` on request), and :func:`add_full_mnist_arguments` for the
+  runs on the full MNIST;
 - report: :func:`write_results` (``NAME.json`` and ``NAME.md``, both with
   the machine and its load average at start and end),
   :func:`markdown_table`, :func:`new_figure` and :func:`save_figure`.
@@ -67,6 +70,14 @@ LATENT_DIM = 128
 BATCH_SIZE = 32
 VALIDATION_FRACTION = 0.1  # DenoisingAutoencoder's default, the tutorial's split
 LEARNING_RATE = 1e-3
+# The best validation BCE of the tutorial's model on the full MNIST.
+REFERENCE_BEST_VAL_BCE = 0.0953
+MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 
 # ---------------------------------------------------------------- set-up
@@ -110,6 +121,38 @@ def noisy_once(X, *, noise_factor=NOISE_FACTOR, seed=TRAIN_NOISE_SEED):
     from skdenoise import GaussianNoiser
 
     return GaussianNoiser(noise_factor, random_state=seed).transform(X)
+
+
+def ensure_mnist(directory):
+    """Fetch the full MNIST's IDX files into `directory` unless they are there."""
+    directory = Path(directory)
+    if all((directory / name).is_file() for name in MNIST_FILES):
+        return
+    log(f"MNIST IDX files missing in {directory}; fetching them")
+    script = BENCHMARKS_DIR / "get_full_mnist.sh"
+    subprocess.run(["bash", str(script), str(directory)], check=True)
+
+
+def load_full_mnist(directory, *, n_train=None, noise_factor=NOISE_FACTOR):
+    """The full MNIST: ``X_train, X_test, X_test_noisy``.
+
+    Fetches the IDX files with :func:`ensure_mnist` if needed. `n_train`
+    keeps a random subset of the training digits (for quick checks); the
+    test digits are corrupted once, with the fixed test seed.
+    """
+    import numpy as np
+
+    from skdenoise.datasets import load_mnist_idx
+
+    ensure_mnist(directory)
+    X_train, _ = load_mnist_idx(directory, subset="train", return_X_y=True)
+    X_test, _ = load_mnist_idx(directory, subset="test", return_X_y=True)
+    if n_train is not None:
+        rows = np.random.default_rng(0).choice(len(X_train), n_train, replace=False)
+        X_train = X_train[np.sort(rows)]
+    X_test_noisy = noisy_once(X_test, noise_factor=noise_factor, seed=TEST_NOISE_SEED)
+    log(f"train {X_train.shape}, test {X_test.shape}")
+    return X_train, X_test, X_test_noisy
 
 
 def as_images(X):
@@ -256,6 +299,27 @@ def argument_parser(doc, *, epochs=None, n_train=None, warmup=None, repeats=None
         default=RESULTS_DIR,
         help="where the results files go",
     )
+    return parser
+
+
+def add_full_mnist_arguments(parser):
+    """Add the options of the runs on the full MNIST to `parser`.
+
+    ``--batch-size``, ``--validation-fraction``, ``--noise``,
+    ``--random-state``, ``--n-train`` (all the digits by default) and
+    ``--data-dir`` (where the IDX files are, or go).
+    """
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    parser.add_argument("--validation-fraction", type=float, default=VALIDATION_FRACTION)
+    parser.add_argument("--noise", type=float, default=NOISE_FACTOR)
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument(
+        "--n-train",
+        type=int,
+        default=None,
+        help="train on a random subset of this many digits (for a quick check)",
+    )
+    parser.add_argument("--data-dir", type=Path, default=MNIST_DIR)
     return parser
 
 

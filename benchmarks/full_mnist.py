@@ -21,49 +21,11 @@ Usage::
     python benchmarks/full_mnist.py --epochs 1 --n-train 2000 --output-dir /tmp/x
 """
 
-import subprocess
-from pathlib import Path
-
 import _common
-import numpy as np
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise.datasets import load_mnist_idx
 from skdenoise.display import TrainingCurveDisplay, _best_val_loss_epoch
 from skdenoise.metrics import peak_signal_noise_ratio
-
-REFERENCE_BEST_VAL_BCE = 0.0953
-_FILES = [
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-]
-
-
-def ensure_mnist(directory):
-    directory = Path(directory)
-    if all((directory / name).is_file() for name in _FILES):
-        return
-    _common.log(f"MNIST IDX files missing in {directory}; fetching them")
-    script = _common.BENCHMARKS_DIR / "get_full_mnist.sh"
-    subprocess.run(["bash", str(script), str(directory)], check=True)
-
-
-def load_full_mnist(args):
-    """Training and test digits, and the test digits corrupted once."""
-    ensure_mnist(args.data_dir)
-    X_train, _ = load_mnist_idx(args.data_dir, subset="train", return_X_y=True)
-    X_test, _ = load_mnist_idx(args.data_dir, subset="test", return_X_y=True)
-    if args.n_train is not None:
-        rows = np.random.default_rng(0).choice(len(X_train), args.n_train, replace=False)
-        X_train = X_train[np.sort(rows)]
-    X_test_noisy = _common.noisy_once(
-        X_test, noise_factor=args.noise, seed=_common.TEST_NOISE_SEED
-    )
-    _common.log(f"train {X_train.shape}, test {X_test.shape}")
-    return X_train, X_test, X_test_noisy
-
 
 def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
     """The best and final validation BCE, test PSNR and BCE, and speed."""
@@ -75,7 +37,7 @@ def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
         "best_val_bce": best_val_bce,
         "best_epoch": best_epoch,
         "final_val_bce": float(history["val_loss"][-1]) if "val_loss" in history else None,
-        "reference_best_val_bce": REFERENCE_BEST_VAL_BCE,
+        "reference_best_val_bce": _common.REFERENCE_BEST_VAL_BCE,
         "test_psnr_denoised_db": peak_signal_noise_ratio(X_test, X_denoised),
         "test_psnr_noisy_db": peak_signal_noise_ratio(X_test, X_test_noisy),
         "test_bce_denoised": _common.mean_bce(X_test, X_denoised),
@@ -89,7 +51,8 @@ def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
 
 def markdown_report(settings, results):
     best, final = results["best_val_bce"], results["final_val_bce"]
-    verdict = "at or below" if best is not None and best <= REFERENCE_BEST_VAL_BCE else "ABOVE"
+    reached = best is not None and best <= _common.REFERENCE_BEST_VAL_BCE
+    verdict = "at or below" if reached else "ABOVE"
     table = _common.markdown_table(
         ["Measure", "Value"],
         [
@@ -103,7 +66,7 @@ def markdown_report(settings, results):
                 "Best validation BCE (epoch)",
                 "n/a" if best is None else f"{best:.4f} ({results['best_epoch']})",
             ],
-            ["Reference best validation BCE", f"{REFERENCE_BEST_VAL_BCE} ({verdict} it)"],
+            ["Reference best validation BCE", f"{_common.REFERENCE_BEST_VAL_BCE} ({verdict} it)"],
             ["Final validation BCE", "n/a" if final is None else f"{final:.4f}"],
             ["Test PSNR, noisy input (dB)", f"{results['test_psnr_noisy_db']:.2f}"],
             ["Test PSNR, denoised (dB)", f"{results['test_psnr_denoised_db']:.2f}"],
@@ -121,11 +84,11 @@ def plot_curve(history, settings, path):
     ax = figure.subplots()
     TrainingCurveDisplay.from_history(history, loss_name="binary cross-entropy", ax=ax)
     ax.axhline(
-        REFERENCE_BEST_VAL_BCE,
+        _common.REFERENCE_BEST_VAL_BCE,
         color="grey",
         linestyle="--",
         linewidth=1,
-        label=f"Reference best validation loss ({REFERENCE_BEST_VAL_BCE})",
+        label=f"Reference best validation loss ({_common.REFERENCE_BEST_VAL_BCE})",
     )
     ax.legend()
     ax.set_title(
@@ -136,21 +99,13 @@ def plot_curve(history, settings, path):
 
 def main():
     parser = _common.argument_parser(__doc__, epochs=35)
-    parser.add_argument("--batch-size", type=int, default=_common.BATCH_SIZE)
-    parser.add_argument("--validation-fraction", type=float, default=0.1)
-    parser.add_argument("--noise", type=float, default=_common.NOISE_FACTOR)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument(
-        "--n-train",
-        type=int,
-        default=None,
-        help="train on a random subset of this many digits (for a quick check)",
-    )
-    parser.add_argument("--data-dir", type=Path, default=_common.MNIST_DIR)
+    _common.add_full_mnist_arguments(parser)
     args = parser.parse_args()
 
     info = _common.start()
-    X_train, X_test, X_test_noisy = load_full_mnist(args)
+    X_train, X_test, X_test_noisy = _common.load_full_mnist(
+        args.data_dir, n_train=args.n_train, noise_factor=args.noise
+    )
 
     dae = DenoisingAutoencoder(
         noise=GaussianNoiser(args.noise),

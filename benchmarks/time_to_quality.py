@@ -25,8 +25,9 @@ the model, tracing its first call) counts towards the first epoch.
 Reports the epoch and the cumulative wall time at which each contender
 first reaches a validation BCE of 0.0953 (the tutorial's best), its best
 validation BCE, and its test BCE and PSNR at the end. Results go into
-``time_to_quality.json`` after every epoch, and ``time_to_quality.md`` at the
-end.
+``time_to_quality.json`` and ``time_to_quality.md`` after every epoch (so a
+long run can be read while it goes), and once more with the test measures at
+the end.
 
 Usage::
 
@@ -34,26 +35,14 @@ Usage::
     python benchmarks/time_to_quality.py --epochs 1 --n-train 2000 --output-dir /tmp/ttq
 """
 
-import argparse
 import os
-import time
-from pathlib import Path
 
 import _common
-import keras
 import numpy as np
-from full_mnist import REFERENCE_BEST_VAL_BCE, ensure_mnist
 from sklearn.utils import check_random_state
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import build_conv_autoencoder
-from skdenoise.datasets import load_mnist_idx
 from skdenoise.metrics import peak_signal_noise_ratio
-
-IMAGE_SHAPE = (28, 28, 1)
-LATENT_DIM = 128
-# Seed of the noise the Keras recipe draws once on the training digits.
-KERAS_NOISE_SEED = 1
 
 
 def skdenoise_init_seed(random_state):
@@ -83,17 +72,11 @@ class KerasRecipe:
 
     def run_epoch(self, epoch):
         if self.model is None:
-            self._x = self._X_train.reshape(-1, *IMAGE_SHAPE)
-            self._x_noisy = GaussianNoiser(
-                self._noise, random_state=KERAS_NOISE_SEED
-            ).transform(self._X_train).reshape(-1, *IMAGE_SHAPE)
-            self.model = build_conv_autoencoder(
-                IMAGE_SHAPE, LATENT_DIM, output_activation="sigmoid", seed=self._init_seed
+            self._x = _common.as_images(self._X_train)
+            self._x_noisy = _common.as_images(
+                _common.noisy_once(self._X_train, noise_factor=self._noise)
             )
-            self.model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate=1e-3),
-                loss="binary_crossentropy",
-            )
+            self.model = _common.reference_model(self._init_seed)
         history = self.model.fit(
             self._x_noisy,
             self._x,
@@ -107,7 +90,7 @@ class KerasRecipe:
         return history.history["loss"][-1], history.history["val_loss"][-1]
 
     def predict(self, X):
-        images = X.reshape(-1, *IMAGE_SHAPE)
+        images = _common.as_images(X)
         return self.model.predict(images, batch_size=1024, verbose=0).reshape(X.shape)
 
 
@@ -137,6 +120,67 @@ class SkdenoiseDefault:
         return self.estimator.predict(X)
 
 
+def make_contenders(X_train, args, init_seed):
+    """Plain Keras and skdenoise, on the same digits and network seed."""
+    return [
+        KerasRecipe(
+            X_train,
+            noise=args.noise,
+            batch_size=args.batch_size,
+            validation_split=args.validation_fraction,
+            init_seed=init_seed,
+        ),
+        SkdenoiseDefault(
+            X_train,
+            noise=args.noise,
+            batch_size=args.batch_size,
+            validation_fraction=args.validation_fraction,
+            random_state=args.random_state,
+        ),
+    ]
+
+
+def run_epoch_in_turn(contenders, epoch, results, target, init_seed):
+    """One epoch of every contender, recorded into `results`."""
+    # The first to run alternates, so neither always follows the other.
+    order = contenders if epoch % 2 == 0 else contenders[::-1]
+    for contender in order:
+        records = results["contenders"][contender.name]["epochs"]
+        with _common.Stopwatch() as wall:
+            loss, val_loss = contender.run_epoch(epoch)
+        cumulative = wall.seconds + (records[-1]["cumulative_seconds"] if records else 0.0)
+        records.append(
+            {
+                "epoch": epoch + 1,
+                "loss": float(loss),
+                "val_loss": float(val_loss),
+                "seconds": wall.seconds,
+                "cumulative_seconds": cumulative,
+                "load_average_1": round(os.getloadavg()[0], 2),
+            }
+        )
+        results["contenders"][contender.name]["summary"] = summarize(records, target)
+        _common.log(
+            f"epoch {epoch + 1} {contender.name}: loss={loss:.5f} "
+            f"val_loss={val_loss:.5f} ({wall.seconds:.0f} s, {cumulative / 60:.1f} min in all)"
+        )
+        if epoch == 0 and isinstance(contender, SkdenoiseDefault):
+            assert contender.estimator._seeds["init"] == init_seed, "init seeds differ"
+
+
+def measure_test(contenders, results, X_test, X_test_noisy):
+    """Test BCE and PSNR of every contender, at the end, into `results`."""
+    for contender in contenders:
+        X_denoised = contender.predict(X_test_noisy)
+        results["contenders"][contender.name]["test"] = {
+            "bce": _common.mean_bce(X_test, X_denoised),
+            "psnr_db": peak_signal_noise_ratio(X_test, X_denoised),
+        }
+    results["test_psnr_noisy_db"] = peak_signal_noise_ratio(X_test, X_test_noisy)
+    for name, contender_results in results["contenders"].items():
+        _common.log(f"{name}: {contender_results['summary']} test {contender_results['test']}")
+
+
 def first_reaching(records, target):
     """The first record whose validation loss is at or below `target`."""
     for record in records:
@@ -162,7 +206,7 @@ def summarize(records, target):
     }
 
 
-def markdown(results, settings, info, target):
+def markdown_report(results, settings, target):
     names = list(results["contenders"])
 
     def cell(name, key, fmt):
@@ -216,59 +260,21 @@ def markdown(results, settings, info, target):
         + _common.markdown_table(["Measure"] + names, rows)
         + "\nPer epoch:\n\n"
         + per_epoch
-        + f"\nMachine: {_common.machine_line(info)}; load average "
-        f"{info['load_average_1_5_15_at_end'][0]} at end.\n"
     )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=35)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--validation-fraction", type=float, default=0.1)
-    parser.add_argument("--noise", type=float, default=_common.NOISE_FACTOR)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--target", type=float, default=REFERENCE_BEST_VAL_BCE)
-    parser.add_argument(
-        "--n-train",
-        type=int,
-        default=None,
-        help="train on a random subset of this many digits (for a quick check)",
-    )
-    parser.add_argument("--data-dir", type=Path, default=_common.MNIST_DIR)
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
+    parser = _common.argument_parser(__doc__, epochs=35)
+    _common.add_full_mnist_arguments(parser)
+    parser.add_argument("--target", type=float, default=_common.REFERENCE_BEST_VAL_BCE)
     args = parser.parse_args()
 
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
-    ensure_mnist(args.data_dir)
-    X_train, _ = load_mnist_idx(args.data_dir, subset="train", return_X_y=True)
-    X_test, _ = load_mnist_idx(args.data_dir, subset="test", return_X_y=True)
-    if args.n_train is not None:
-        rows = np.random.default_rng(0).choice(len(X_train), args.n_train, replace=False)
-        X_train = X_train[np.sort(rows)]
-    X_test_noisy = GaussianNoiser(args.noise, random_state=_common.TEST_NOISE_SEED).transform(
-        X_test
+    info = _common.start()
+    X_train, X_test, X_test_noisy = _common.load_full_mnist(
+        args.data_dir, n_train=args.n_train, noise_factor=args.noise
     )
-    _common.log(f"train {X_train.shape}, test {X_test.shape}")
-
     init_seed = skdenoise_init_seed(args.random_state)
-    contenders = [
-        KerasRecipe(
-            X_train,
-            noise=args.noise,
-            batch_size=args.batch_size,
-            validation_split=args.validation_fraction,
-            init_seed=init_seed,
-        ),
-        SkdenoiseDefault(
-            X_train,
-            noise=args.noise,
-            batch_size=args.batch_size,
-            validation_fraction=args.validation_fraction,
-            random_state=args.random_state,
-        ),
-    ]
+    contenders = make_contenders(X_train, args, init_seed)
     settings = {
         "n_train": len(X_train),
         "n_test": len(X_test),
@@ -278,57 +284,26 @@ def main():
         "noise_factor": args.noise,
         "random_state": args.random_state,
         "init_seed": init_seed,
-        "keras_noise_seed": KERAS_NOISE_SEED,
+        "keras_noise_seed": _common.TRAIN_NOISE_SEED,
         "test_noise_seed": _common.TEST_NOISE_SEED,
         "target_val_bce": args.target,
     }
     results = {"contenders": {c.name: {"epochs": []} for c in contenders}}
-    out = args.output_dir / "time_to_quality.json"
+
+    def report():
+        _common.write_results(
+            args.output_dir,
+            "time_to_quality",
+            {"settings": settings, "results": results},
+            markdown_report(results, settings, args.target),
+            info,
+        )
 
     for epoch in range(args.epochs):
-        # The first to run alternates, so neither always follows the other.
-        order = contenders if epoch % 2 == 0 else contenders[::-1]
-        for contender in order:
-            records = results["contenders"][contender.name]["epochs"]
-            start = time.perf_counter()
-            loss, val_loss = contender.run_epoch(epoch)
-            seconds = time.perf_counter() - start
-            cumulative = seconds + (records[-1]["cumulative_seconds"] if records else 0.0)
-            records.append(
-                {
-                    "epoch": epoch + 1,
-                    "loss": float(loss),
-                    "val_loss": float(val_loss),
-                    "seconds": seconds,
-                    "cumulative_seconds": cumulative,
-                    "load_average_1": round(os.getloadavg()[0], 2),
-                }
-            )
-            results["contenders"][contender.name]["summary"] = summarize(records, args.target)
-            _common.log(
-                f"epoch {epoch + 1} {contender.name}: loss={loss:.5f} "
-                f"val_loss={val_loss:.5f} ({seconds:.0f} s, {cumulative / 60:.1f} min in all)"
-            )
-            if epoch == 0 and isinstance(contender, SkdenoiseDefault):
-                assert contender.estimator._seeds["init"] == init_seed, "init seeds differ"
-        _common.write_json(out, {"settings": settings, "results": results, "machine": info})
-
-    for contender in contenders:
-        X_denoised = contender.predict(X_test_noisy)
-        results["contenders"][contender.name]["test"] = {
-            "bce": _common.mean_bce(X_test, X_denoised),
-            "psnr_db": peak_signal_noise_ratio(X_test, X_denoised),
-        }
-    results["test_psnr_noisy_db"] = peak_signal_noise_ratio(X_test, X_test_noisy)
-    info["load_average_1_5_15_at_end"] = [
-        round(x, 2) for x in _common.machine_info()["load_average_1_5_15"]
-    ]
-    for name, contender_results in results["contenders"].items():
-        _common.log(f"{name}: {contender_results['summary']} test {contender_results['test']}")
-    _common.write_json(out, {"settings": settings, "results": results, "machine": info})
-    _common.write_text(
-        args.output_dir / "time_to_quality.md", markdown(results, settings, info, args.target)
-    )
+        run_epoch_in_turn(contenders, epoch, results, args.target, init_seed)
+        report()
+    measure_test(contenders, results, X_test, X_test_noisy)
+    report()
 
 
 if __name__ == "__main__":
