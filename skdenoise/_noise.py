@@ -529,4 +529,6 @@ class SaltPepperNoiser(_BaseNoiser):
 
 # The noisers that the safe file format may save and construct, by class
 # name. A new noiser is saved once it is listed here.
-SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser,)}
+SAFE_NOISERS = {
+    cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)
+}
