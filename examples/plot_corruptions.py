@@ -143,8 +143,8 @@ psnr = np.array(
 )
 noisy_psnr = [peak_signal_noise_ratio(X_test, X_corrupted[t]) for t in names]
 
-fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
-image = ax.imshow(psnr, cmap="viridis")
+fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+image = ax.imshow(psnr, cmap="viridis", aspect="auto")
 for (i, j), value in np.ndenumerate(psnr):
     color = "black" if value > psnr.mean() else "white"
     ax.text(j, i, f"{value:.1f}", ha="center", va="center", color=color)
