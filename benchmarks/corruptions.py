@@ -30,9 +30,7 @@ Usage::
     python benchmarks/corruptions.py [--epochs 15] [--output-dir DIR]
 """
 
-import argparse
 import warnings
-from pathlib import Path
 
 import _common
 import numpy as np
@@ -42,6 +40,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser, MaskingNoiser, SaltPepperNoiser
+from skdenoise.display import DenoisingDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
 
 CORRUPTIONS = {
@@ -83,49 +82,30 @@ def paired_bootstrap_interval(correct, reference_correct, rng):
     return float(low), float(high)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--output-dir", type=Path, default=_common.RESULTS_DIR)
-    args = parser.parse_args()
-
-    info = _common.machine_info()
-    _common.log(_common.machine_line(info))
-    X_train, X_test, y_train, y_test, _ = _common.load_sample_split()
-    corrupted = corrupt_test_digits(X_test)
-
-    trainings = {**CORRUPTIONS, PLAIN: None}
-    codes, denoised, fit_seconds, histories = {}, {}, {}, {}
-    for name, noise in trainings.items():
-        _common.log(f"{name}: {args.epochs} epochs on {X_train.shape}")
+def fit_all(X_train, epochs):
+    """One network per corruption and one without: codes, outputs, history."""
+    fitted = {}
+    for name, noise in {**CORRUPTIONS, PLAIN: None}.items():
+        _common.log(f"{name}: {epochs} epochs on {X_train.shape}")
         dae = DenoisingAutoencoder(
-            latent_dim=128, noise=noise, epochs=args.epochs, random_state=0
+            latent_dim=_common.LATENT_DIM, noise=noise, epochs=epochs, random_state=0
         )
         with _common.Stopwatch() as watch:
             dae.fit(X_train)
-        fit_seconds[name] = watch.seconds
-        histories[name] = dae.history_
-        codes[name] = (dae.transform(X_train), dae.transform(X_test))
-        denoised[name] = {test: dae.predict(X) for test, X in corrupted.items()}
-        _common.log(
-            f"  {watch.seconds:.0f} s, final val_loss {dae.history_['val_loss'][-1]:.4f}"
-        )
+        fitted[name] = dae, watch.seconds
+        _common.log(f"  {watch.seconds:.0f} s, final val_loss {dae.history_['val_loss'][-1]:.4f}")
+    return fitted
 
-    _common.log("PCA(128)")
-    pca = PCA(128, random_state=0).fit(X_train)
-    codes["PCA(128)"] = (pca.transform(X_train), pca.transform(X_test))
-    denoised["PCA(128)"] = {
-        # Clipped to the pixel range, as the sigmoid of the networks is.
-        test: np.clip(pca.inverse_transform(pca.transform(X)), 0, 1)
-        for test, X in corrupted.items()
-    }
-    codes["raw pixels (784)"] = (X_train, X_test)
 
+def code_accuracies(split, codes):
+    """Logistic regression on the codes of clean digits, with intervals."""
     _common.log("logistic regression on the codes of clean digits")
     correct, classification = {}, {}
     for name, (train_features, test_features) in codes.items():
-        predictions, converged = logistic_predictions(train_features, y_train, test_features)
-        correct[name] = (predictions == y_test).astype(float)
+        predictions, converged = logistic_predictions(
+            train_features, split.y_train, test_features
+        )
+        correct[name] = (predictions == split.y_test).astype(float)
         classification[name] = {
             "accuracy_clean_test": float(correct[name].mean()),
             "converged": converged,
@@ -137,28 +117,57 @@ def main():
                 correct[name], correct[PLAIN], rng
             )
         _common.log(f"  {name}: {values}")
+    return classification
+
+
+def main():
+    parser = _common.argument_parser(__doc__, epochs=15)
+    args = parser.parse_args()
+
+    info = _common.start()
+    split = _common.load_sample_split()
+    corrupted = corrupt_test_digits(split.X_test)
+
+    fitted = fit_all(split.X_train, args.epochs)
+    codes = {
+        name: (dae.transform(split.X_train), dae.transform(split.X_test))
+        for name, (dae, _) in fitted.items()
+    }
+    denoised = {
+        name: {test: dae.predict(X) for test, X in corrupted.items()}
+        for name, (dae, _) in fitted.items()
+    }
+
+    _common.log("PCA(128)")
+    pca = PCA(_common.LATENT_DIM, random_state=0).fit(split.X_train)
+    codes["PCA(128)"] = (pca.transform(split.X_train), pca.transform(split.X_test))
+    denoised["PCA(128)"] = {
+        # Clipped to the pixel range, as the sigmoid of the networks is.
+        test: np.clip(pca.inverse_transform(pca.transform(X)), 0, 1)
+        for test, X in corrupted.items()
+    }
+    codes["raw pixels (784)"] = (split.X_train, split.X_test)
+    classification = code_accuracies(split, codes)
 
     psnr = {
         model: {
-            test: peak_signal_noise_ratio(X_test, output) for test, output in outputs.items()
+            test: peak_signal_noise_ratio(split.X_test, output)
+            for test, output in outputs.items()
         }
         for model, outputs in denoised.items()
     }
     psnr["corrupted input (no denoising)"] = {
-        test: peak_signal_noise_ratio(X_test, X) for test, X in corrupted.items()
+        test: peak_signal_noise_ratio(split.X_test, X) for test, X in corrupted.items()
     }
     for model, values in psnr.items():
         _common.log(f"  PSNR {model}: " + ", ".join(f"{v:.2f}" for v in values.values()))
 
-    info["load_average_1_5_15_at_end"] = [
-        round(x, 2) for x in _common.machine_info()["load_average_1_5_15"]
-    ]
     results = {
         "settings": {
-            "n_train": len(X_train),
-            "n_test": len(X_test),
+            "n_train": len(split.X_train),
+            "n_test": len(split.X_test),
             "epochs": args.epochs,
-            "latent_dim": 128,
+            "latent_dim": _common.LATENT_DIM,
             "random_state": 0,
             "corruptions": {name: repr(noiser) for name, noiser in CORRUPTIONS.items()},
             "split_random_state": _common.SPLIT_SEED,
@@ -167,14 +176,12 @@ def main():
         },
         "classification": classification,
         "psnr_db": psnr,
-        "fit_seconds": fit_seconds,
-        "history": histories,
-        "machine": info,
+        "fit_seconds": {name: seconds for name, (_, seconds) in fitted.items()},
+        "history": {name: dae.history_ for name, (dae, _) in fitted.items()},
     }
     out = args.output_dir
-    _common.write_json(out / "corruptions.json", results)
-    _common.write_text(out / "corruptions.md", report(results))
-    plot_examples(X_test, y_test, corrupted, denoised, out / "corruptions_examples.png")
+    _common.write_results(out, "corruptions", results, report(results), info)
+    plot_examples(split, corrupted, denoised, out / "corruptions_examples.png")
 
 
 def report(results):
@@ -220,35 +227,30 @@ def report(results):
         f"{features}\nIntervals: paired bootstrap over the test digits "
         f"({settings['n_bootstrap']} resamples); they leave out the variation between "
         f"training seeds.\n\n{denoising}\nBold: the network trained on the corruption "
-        f"it is tested on.\n\nFit times: {fits}.\n\n"
-        f"Machine: {_common.machine_line(results['machine'])}\n"
+        f"it is tested on.\n\nFit times: {fits}.\n"
     )
 
 
-def plot_examples(X_test, y_test, corrupted, denoised, path):
-    """For each corruption: corrupted digits, then the matched network's output."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    shown = [int(np.flatnonzero(y_test == digit)[0]) for digit in range(10)]
-    rows = {"clean": X_test}
-    for name in CORRUPTIONS:
-        rows[name] = corrupted[name]
-        rows[f"trained on {name}"] = denoised[name][name]
-        rows[f"plain AE on {name}"] = denoised[PLAIN][name]
-    figure = Figure(figsize=(8, 0.85 * len(rows)), layout="constrained")
-    axes = figure.subplots(len(rows), len(shown))
-    for row, (name, images) in enumerate(rows.items()):
-        for col, index in enumerate(shown):
-            ax = axes[row, col]
-            ax.imshow(images[index].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-        axes[row, 0].set_ylabel(name, fontsize=7, rotation=0, ha="right", va="center")
-    figure.savefig(path, dpi=100)
-    print(f"wrote {path}", flush=True)
+def plot_examples(split, corrupted, denoised, path):
+    """For each corruption: the digits corrupted, then the outputs of the
+    network trained on it and of the plain autoencoder."""
+    _, first_of_class = np.unique(split.y_test, return_index=True)
+    figure = _common.new_figure(figsize=(9, 4.6 * len(CORRUPTIONS) / 2))
+    for subfigure, name in zip(figure.subfigures(len(CORRUPTIONS), 1), CORRUPTIONS):
+        DenoisingDisplay.from_predictions(
+            split.X_test[first_of_class],
+            corrupted[name][first_of_class],
+            {
+                "trained on it": denoised[name][name][first_of_class],
+                "plain AE": denoised[PLAIN][name][first_of_class],
+            },
+            n_images=len(first_of_class),
+            ax=subfigure.subplots(),
+            vmin=0.0,
+            vmax=1.0,
+        )
+        subfigure.suptitle(name, fontsize=9)
+    _common.save_figure(figure, path, dpi=90)
 
 
 if __name__ == "__main__":
