@@ -232,24 +232,26 @@ def report(results):
 
 
 def plot_examples(split, corrupted, denoised, path):
-    """For each corruption: the digits corrupted, then the outputs of the
+    """For each corruption, five digits: corrupted, then the outputs of the
     network trained on it and of the plain autoencoder."""
     _, first_of_class = np.unique(split.y_test, return_index=True)
-    figure = _common.new_figure(figsize=(9, 4.6 * len(CORRUPTIONS) / 2))
-    for subfigure, name in zip(figure.subfigures(len(CORRUPTIONS), 1), CORRUPTIONS):
+    shown = first_of_class[:5]
+    figure = _common.new_figure(figsize=(10, 4.4 * len(CORRUPTIONS) / 2))
+    subfigures = figure.subfigures(len(CORRUPTIONS) // 2, 2).ravel()
+    for subfigure, name in zip(subfigures, CORRUPTIONS, strict=True):
         DenoisingDisplay.from_predictions(
-            split.X_test[first_of_class],
-            corrupted[name][first_of_class],
+            split.X_test[shown],
+            corrupted[name][shown],
             {
-                "trained on it": denoised[name][name][first_of_class],
-                "plain AE": denoised[PLAIN][name][first_of_class],
+                "trained\non it": denoised[name][name][shown],
+                "plain\nAE": denoised[PLAIN][name][shown],
             },
-            n_images=len(first_of_class),
-            ax=subfigure.subplots(),
+            n_images=len(shown),
+            ax=subfigure.subplots(4, len(shown)),
             vmin=0.0,
             vmax=1.0,
         )
-        subfigure.suptitle(name, fontsize=9)
+        subfigure.suptitle(name)
     _common.save_figure(figure, path, dpi=90)
 
 
