@@ -20,7 +20,14 @@ if _keras.backend.backend() != "tensorflow":
     )
 
 from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError, load  # noqa: E402
-from ._noise import GaussianNoiser  # noqa: E402
+from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser  # noqa: E402
 
-__all__ = ["DenoisingAutoencoder", "GaussianNoiser", "TrainingDivergedError", "load"]
+__all__ = [
+    "DenoisingAutoencoder",
+    "GaussianNoiser",
+    "MaskingNoiser",
+    "SaltPepperNoiser",
+    "TrainingDivergedError",
+    "load",
+]
 __version__ = "0.1.0"

@@ -242,6 +242,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     See Also
     --------
     GaussianNoiser : The default corruption.
+    MaskingNoiser : Corruption forcing a random fraction of each sample to 0.
+    SaltPepperNoiser : Corruption forcing a random fraction to extremes.
     sklearn.decomposition.PCA : Linear dimensionality reduction.
     sklearn.neural_network.MLPRegressor : Fully connected network trained
         with the same kind of stopping rules.

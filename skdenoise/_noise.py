@@ -1,5 +1,6 @@
 """Corruption transformers used to train denoising autoencoders."""
 
+import math
 from numbers import Real
 
 import numpy as np
@@ -240,6 +241,294 @@ def corrupt_gaussian(X, *, noise_factor, clip, rng):
     return X_noisy
 
 
+def random_fraction_mask(shape, fraction, rng):
+    """A boolean mask choosing a `fraction` of each row's entries at random.
+
+    Each row of ``n_features`` entries gets ``fraction * n_features`` of them
+    chosen uniformly without replacement, as in the denoising-autoencoder
+    papers. When that number is not whole, a row gets its integer part or one
+    more, the latter with probability of the fractional part, so the expected
+    fraction is exactly `fraction` and every row is as close to it as whole
+    entries allow.
+
+    Parameters
+    ----------
+    shape : tuple of (int, int)
+        ``(n_samples, n_features)``.
+
+    fraction : float
+        Fraction in [0, 1] of each row to choose.
+
+    rng : numpy.random.Generator
+        Source of the choice.
+
+    Returns
+    -------
+    mask : ndarray of bool of shape `shape`
+    """
+    n_samples, n_features = shape
+    expected = fraction * n_features
+    whole = math.floor(expected)
+    counts = whole + (rng.random(n_samples) < expected - whole)
+    mask = np.arange(n_features) < counts[:, np.newaxis]
+    # Shuffling every row on its own moves its chosen entries to a uniformly
+    # random subset of the same size.
+    return rng.permuted(mask, axis=1, out=mask)
+
+
+def _float_copy(X):
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    return np.array(X, dtype=dtype, copy=True)
+
+
+def corrupt_masking(X, *, fraction, value, rng):
+    """Set a random fraction of each sample's features to `value`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Data; it is not modified.
+
+    fraction : float
+        Fraction of each sample's features to mask, see
+        :func:`random_fraction_mask`.
+
+    value : float
+        Value the masked features take.
+
+    rng : numpy.random.Generator
+        Source of the mask.
+
+    Returns
+    -------
+    X_noisy : ndarray of shape (n_samples, n_features)
+        Corrupted copy of `X`, of its floating dtype (float64 for integers).
+    """
+    X_noisy = _float_copy(X)
+    X_noisy[random_fraction_mask(X.shape, fraction, rng)] = value
+    return X_noisy
+
+
+def corrupt_salt_pepper(X, *, fraction, low, high, rng):
+    """Set a random fraction of each sample's features to `low` or `high`.
+
+    Each chosen feature takes `low` or `high` with probability one half.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Data; it is not modified.
+
+    fraction : float
+        Fraction of each sample's features to corrupt, see
+        :func:`random_fraction_mask`.
+
+    low, high : float or ndarray of shape (n_features,)
+        Values of the "pepper" and the "salt", for all features or for each.
+
+    rng : numpy.random.Generator
+        Source of the corruption.
+
+    Returns
+    -------
+    X_noisy : ndarray of shape (n_samples, n_features)
+        Corrupted copy of `X`, of its floating dtype (float64 for integers).
+    """
+    X_noisy = _float_copy(X)
+    mask = random_fraction_mask(X.shape, fraction, rng)
+    salt = rng.random(X.shape, dtype=np.float32) < 0.5
+    np.copyto(X_noisy, np.where(salt, high, low), where=mask)
+    return X_noisy
+
+
+class MaskingNoiser(_BaseNoiser):
+    """Corrupt data by forcing a random fraction of each sample to 0.
+
+    The masking noise of the denoising-autoencoder papers [1]_: in every
+    sample, a `fraction` of the features chosen at random is set to `value`
+    (0 by default), the others are left as they are. The transformer is
+    stateless: :meth:`fit` only validates its input.
+
+    Used as the ``noise`` of :class:`~skdenoise.DenoisingAutoencoder`, it
+    teaches the network to fill in missing values from the others;
+    ``noise__fraction`` can be tuned by a grid search.
+
+    Parameters
+    ----------
+    fraction : float, default=0.25
+        Fraction of each sample's features that is masked, in [0, 1]. The
+        papers mask exactly that many features per sample, chosen uniformly
+        at random; when ``fraction * n_features`` is not whole, each sample
+        gets its integer part or one more at random, so that the fraction
+        masked is `fraction` on average.
+
+    value : float, default=0.0
+        Value of the masked features. The papers use 0, which is black for
+        pixels scaled to [0, 1] and each feature's mean for standardized
+        data; any other value that stands for "missing" in your data works.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the noise. Pass an int for the same noise on every call to
+        :meth:`transform`. With ``None`` every call draws new noise from a
+        generator seeded by the operating system; NumPy's global random state
+        is never used.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    GaussianNoiser : Additive Gaussian noise.
+    SaltPepperNoiser : A random fraction forced to the minimum or maximum.
+    DenoisingAutoencoder : Learns to undo the corruption.
+
+    References
+    ----------
+    .. [1] P. Vincent, H. Larochelle, I. Lajoie, Y. Bengio and
+       P.-A. Manzagol, "Stacked Denoising Autoencoders: Learning Useful
+       Representations in a Deep Network with a Local Denoising Criterion",
+       Journal of Machine Learning Research 11, 2010, pp. 3371-3408.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdenoise import MaskingNoiser
+    >>> X = np.full((2, 4), 0.5)
+    >>> noiser = MaskingNoiser(fraction=0.5, random_state=0)
+    >>> noiser.fit_transform(X)
+    array([[0.5, 0. , 0. , 0.5],
+           [0. , 0.5, 0. , 0.5]])
+    """
+
+    _parameter_constraints: dict = {
+        "fraction": [Interval(Real, 0, 1, closed="both")],
+        "value": [Interval(Real, None, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, fraction=0.25, *, value=0.0, random_state=None):
+        self.fraction = fraction
+        self.value = value
+        self.random_state = random_state
+
+    def _corrupt(self, X, rng):
+        return corrupt_masking(X, fraction=self.fraction, value=self.value, rng=rng)
+
+
+class SaltPepperNoiser(_BaseNoiser):
+    """Corrupt data by forcing a random fraction of each sample to extremes.
+
+    The salt-and-pepper noise of the denoising-autoencoder papers [1]_: in
+    every sample, a `fraction` of the features chosen at random is set to
+    `low` ("pepper") or to `high` ("salt"), each with probability one half;
+    the others are left as they are. The transformer is stateless:
+    :meth:`fit` only validates its input.
+
+    Used as the ``noise`` of :class:`~skdenoise.DenoisingAutoencoder`;
+    ``noise__fraction`` can be tuned by a grid search.
+
+    Parameters
+    ----------
+    fraction : float, default=0.1
+        Fraction of each sample's features that is corrupted, in [0, 1],
+        chosen as by :class:`MaskingNoiser`: that many features per sample,
+        uniformly at random, the integer part or one more when
+        ``fraction * n_features`` is not whole.
+
+    low : float or "auto", default="auto"
+        Value of the pepper. ``"auto"``: 0 when all of `X` lies in [0, 1]
+        (pixels scaled to [0, 1]), each feature's minimum otherwise.
+
+    high : float or "auto", default="auto"
+        Value of the salt. ``"auto"``: 1 when all of `X` lies in [0, 1],
+        each feature's maximum otherwise.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the noise. Pass an int for the same noise on every call to
+        :meth:`transform`. With ``None`` every call draws new noise from a
+        generator seeded by the operating system; NumPy's global random state
+        is never used.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    GaussianNoiser : Additive Gaussian noise.
+    MaskingNoiser : A random fraction forced to 0.
+    DenoisingAutoencoder : Learns to undo the corruption.
+
+    Notes
+    -----
+    Being stateless, the transformer finds the ``"auto"`` values in the `X`
+    given to :meth:`transform`, each call anew: the minimum and maximum of a
+    feature are those of the samples corrupted together (the whole training
+    set, inside :class:`~skdenoise.DenoisingAutoencoder`). To corrupt a few
+    samples of data outside [0, 1] at a time, pass `low` and `high`.
+
+    References
+    ----------
+    .. [1] P. Vincent, H. Larochelle, I. Lajoie, Y. Bengio and
+       P.-A. Manzagol, "Stacked Denoising Autoencoders: Learning Useful
+       Representations in a Deep Network with a Local Denoising Criterion",
+       Journal of Machine Learning Research 11, 2010, pp. 3371-3408.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdenoise import SaltPepperNoiser
+    >>> X = np.full((2, 4), 0.5)
+    >>> noiser = SaltPepperNoiser(fraction=0.5, random_state=0)
+    >>> noiser.fit_transform(X)
+    array([[0.5, 1. , 0. , 0.5],
+           [0. , 0.5, 1. , 0.5]])
+    """
+
+    _parameter_constraints: dict = {
+        "fraction": [Interval(Real, 0, 1, closed="both")],
+        "low": [StrOptions({"auto"}), Interval(Real, None, None, closed="neither")],
+        "high": [StrOptions({"auto"}), Interval(Real, None, None, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, fraction=0.1, *, low="auto", high="auto", random_state=None):
+        self.fraction = fraction
+        self.low = low
+        self.high = high
+        self.random_state = random_state
+
+    def _check_params(self):
+        if isinstance(self.low, Real) and isinstance(self.high, Real):
+            if not self.low <= self.high:
+                raise ValueError(
+                    "low must not exceed high; got "
+                    f"low={self.low!r}, high={self.high!r}."
+                )
+
+    def _corrupt(self, X, rng):
+        in_unit_interval = lies_in_unit_interval(X)
+        low, high = self.low, self.high
+        if low == "auto":
+            low = 0.0 if in_unit_interval else X.min(axis=0)
+        if high == "auto":
+            high = 1.0 if in_unit_interval else X.max(axis=0)
+        return corrupt_salt_pepper(X, fraction=self.fraction, low=low, high=high, rng=rng)
+
+
 # The noisers that the safe file format may save and construct, by class
 # name. A new noiser is saved once it is listed here.
-SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser,)}
+SAFE_NOISERS = {
+    cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)
+}

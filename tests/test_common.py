@@ -2,7 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise import (
+    DenoisingAutoencoder,
+    GaussianNoiser,
+    MaskingNoiser,
+    SaltPepperNoiser,
+)
 
 NOISE_IS_DRAWN_PER_CALL = (
     "transform adds noise drawn for the whole call, so a sample's noise "
@@ -13,6 +18,15 @@ EXPECTED_FAILED_CHECKS = {
     "GaussianNoiser": {
         "check_methods_sample_order_invariance": NOISE_IS_DRAWN_PER_CALL,
         "check_methods_subset_invariance": NOISE_IS_DRAWN_PER_CALL,
+    },
+    "MaskingNoiser": {
+        "check_methods_sample_order_invariance": NOISE_IS_DRAWN_PER_CALL,
+        "check_methods_subset_invariance": NOISE_IS_DRAWN_PER_CALL,
+    },
+    "SaltPepperNoiser": {
+        "check_methods_sample_order_invariance": NOISE_IS_DRAWN_PER_CALL,
+        "check_methods_subset_invariance": NOISE_IS_DRAWN_PER_CALL
+        + " Its automatic low and high are also those of the whole call.",
     },
     "DenoisingAutoencoder": {
         "check_parameters_default_constructible": (
@@ -32,6 +46,8 @@ def _expected_failed_checks(estimator):
     [
         GaussianNoiser(noise_factor=0.3, clip=None, random_state=0),
         GaussianNoiser(random_state=0),
+        MaskingNoiser(fraction=0.25, random_state=0),
+        SaltPepperNoiser(fraction=0.1, random_state=0),
         # The defaults, with a small code and few epochs for speed: the
         # checks' data is not in [0, 1], which loss="auto" and the noise's
         # clip="auto" handle.

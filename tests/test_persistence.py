@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import skdenoise
-from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise import DenoisingAutoencoder, GaussianNoiser, MaskingNoiser, SaltPepperNoiser
 from skdenoise._noise import SAFE_NOISERS
 
 
@@ -183,6 +183,26 @@ def test_every_safe_noiser_is_saved_with_its_parameters(noiser_class, tabular, t
     loaded = skdenoise.load(tmp_path / "n.skd")
     assert type(loaded.noise) is noiser_class
     assert loaded.noise.get_params() == noise.get_params()
+    assert loaded.score(tabular) == dae.score(tabular)
+
+
+def test_masking_and_salt_pepper_noise_are_saved_with_their_parameters(tabular, tmp_path):
+    dae = DenoisingAutoencoder(
+        latent_dim=2,
+        epochs=1,
+        noise=MaskingNoiser(fraction=0.4, value=-1.0, random_state=5),
+        score_noise=SaltPepperNoiser(fraction=0.2, low=0.05),
+        random_state=0,
+    ).fit(tabular)
+    dae.save(tmp_path / "c.skd")
+    with zipfile.ZipFile(tmp_path / "c.skd") as archive:
+        params = json.loads(archive.read("estimator.json"))["params"]
+    assert params["noise"]["class"] == "MaskingNoiser"
+    assert params["score_noise"]["params"]["high"] == "auto"
+    loaded = skdenoise.load(tmp_path / "c.skd")
+    assert repr(loaded) == repr(dae)
+    assert loaded.get_params()["noise__value"] == -1.0
+    assert loaded.get_params()["score_noise__low"] == 0.05
     assert loaded.score(tabular) == dae.score(tabular)
 
 
