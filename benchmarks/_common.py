@@ -107,9 +107,7 @@ def load_sample_split():
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=N_TEST, stratify=y, random_state=SPLIT_SEED
     )
-    return SampleSplit(
-        X_train, X_test, y_train, y_test, noisy_once(X_test, seed=TEST_NOISE_SEED)
-    )
+    return SampleSplit(X_train, X_test, y_train, y_test, noisy_once(X_test, seed=TEST_NOISE_SEED))
 
 
 def noisy_once(X, *, noise_factor=NOISE_FACTOR, seed=TRAIN_NOISE_SEED):
@@ -164,9 +162,7 @@ def reference_network(seed=0):
     """The tutorial's convolutional autoencoder, 440,865 parameters."""
     from skdenoise._architectures import build_conv_autoencoder
 
-    return build_conv_autoencoder(
-        IMAGE_SHAPE, LATENT_DIM, output_activation="sigmoid", seed=seed
-    )
+    return build_conv_autoencoder(IMAGE_SHAPE, LATENT_DIM, output_activation="sigmoid", seed=seed)
 
 
 def reference_model(seed=0):
@@ -176,9 +172,7 @@ def reference_model(seed=0):
     by default: every contender trains the same thing.
     """
     model = reference_network(seed)
-    model.compile(
-        optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy"
-    )
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy")
     return model
 
 
@@ -227,9 +221,7 @@ class EpochTimer(keras.callbacks.Callback):
         now = time.perf_counter()
         self.times.append(now - self._start)
         if self.log_epochs:
-            values = " ".join(
-                f"{key}={value:.5f}" for key, value in sorted((logs or {}).items())
-            )
+            values = " ".join(f"{key}={value:.5f}" for key, value in sorted((logs or {}).items()))
             log(
                 f"epoch {epoch + 1}: {values} ({self.times[-1]:.0f} s, "
                 f"{now - self._train_start:.0f} s in all)"
@@ -334,9 +326,7 @@ def machine_info():
 
     model = platform.processor() or "unknown"
     try:
-        lscpu = subprocess.run(
-            ["lscpu"], capture_output=True, text=True, check=True
-        ).stdout
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
         for line in lscpu.splitlines():
             if line.startswith("Model name:"):
                 model = line.split(":", 1)[1].strip()

@@ -102,9 +102,7 @@ def code_accuracies(split, codes):
     _common.log("logistic regression on the codes of clean digits")
     correct, classification = {}, {}
     for name, (train_features, test_features) in codes.items():
-        predictions, converged = logistic_predictions(
-            train_features, split.y_train, test_features
-        )
+        predictions, converged = logistic_predictions(train_features, split.y_train, test_features)
         correct[name] = (predictions == split.y_test).astype(float)
         classification[name] = {
             "accuracy_clean_test": float(correct[name].mean()),
@@ -151,8 +149,7 @@ def main():
 
     psnr = {
         model: {
-            test: peak_signal_noise_ratio(split.X_test, output)
-            for test, output in outputs.items()
+            test: peak_signal_noise_ratio(split.X_test, output) for test, output in outputs.items()
         }
         for model, outputs in denoised.items()
     }

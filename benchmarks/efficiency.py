@@ -86,7 +86,7 @@ def profiler_forward_flop(model):
         options = option_builder.ProfileOptionBuilder.float_operation()
         options["output"] = "none"
         return int(model_analyzer.profile(graph=graph, options=options).total_float_ops)
-    except Exception as exc:  # noqa: BLE001 - a cross-check only
+    except Exception as exc:
         _common.log(f"TensorFlow profiler unavailable: {exc!r}")
         return None
 
@@ -274,9 +274,7 @@ def main():
 
     model = count_flop(_common.reference_network())
     peak = matmul_peak(args.matmul_size, args.matmul_repeats)
-    rates, epoch_seconds = training_throughput(
-        X_train, args.epochs, args.warmup, args.repeats
-    )
+    rates, epoch_seconds = training_throughput(X_train, args.epochs, args.warmup, args.repeats)
 
     results = {
         "model": model,
@@ -290,9 +288,7 @@ def main():
             "epoch_seconds": epoch_seconds,
         },
     }
-    _common.write_results(
-        args.output_dir, "efficiency", results, markdown_report(results), info
-    )
+    _common.write_results(args.output_dir, "efficiency", results, markdown_report(results), info)
 
 
 if __name__ == "__main__":

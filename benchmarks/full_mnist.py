@@ -27,6 +27,7 @@ from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.display import TrainingCurveDisplay, _best_val_loss_epoch
 from skdenoise.metrics import peak_signal_noise_ratio
 
+
 def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
     """The best and final validation BCE, test PSNR and BCE, and speed."""
     history = dae.history_
@@ -59,8 +60,7 @@ def markdown_report(settings, results):
             ["Training digits (incl. validation)", f"{settings['n_train']:,}"],
             [
                 "Epochs / batch size / noise",
-                f"{settings['epochs']} / {settings['batch_size']} / "
-                f"{settings['noise_factor']}",
+                f"{settings['epochs']} / {settings['batch_size']} / {settings['noise_factor']}",
             ],
             [
                 "Best validation BCE (epoch)",
@@ -91,9 +91,7 @@ def plot_curve(history, settings, path):
         label=f"Reference best validation loss ({_common.REFERENCE_BEST_VAL_BCE})",
     )
     ax.legend()
-    ax.set_title(
-        f"Full MNIST, noise {settings['noise_factor']}, {settings['n_train']:,} digits"
-    )
+    ax.set_title(f"Full MNIST, noise {settings['noise_factor']}, {settings['n_train']:,} digits")
     _common.save_figure(figure, path, dpi=120)
 
 

@@ -131,9 +131,7 @@ def throughput(args, X, X_noisy, validation, contenders):
                 np.median(timed[name]) / np.median(timed["skdenoise"])
             ),
             "fit_wall_seconds_median": float(np.median([v["fit_wall_seconds"] for v in values])),
-            "fit_wall_seconds": _common.seconds_summary(
-                [v["fit_wall_seconds"] for v in values]
-            ),
+            "fit_wall_seconds": _common.seconds_summary([v["fit_wall_seconds"] for v in values]),
             "runs": values,
         }
     return {"n_train_samples": n_fit, "validation": validation, "contenders": summary}

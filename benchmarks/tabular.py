@@ -47,9 +47,7 @@ def make_pipelines(latent_dim, epochs, seed, n_features):
     from skdenoise import DenoisingAutoencoder
 
     def dae():
-        return DenoisingAutoencoder(
-            latent_dim=latent_dim, epochs=epochs, random_state=seed
-        )
+        return DenoisingAutoencoder(latent_dim=latent_dim, epochs=epochs, random_state=seed)
 
     def pca(n_components=latent_dim):
         return PCA(n_components=n_components, random_state=seed)
@@ -61,9 +59,7 @@ def make_pipelines(latent_dim, epochs, seed, n_features):
         "raw": make_pipeline(StandardScaler(), classifier()),
         "pca": make_pipeline(StandardScaler(), pca(), classifier()),
         "dae": make_pipeline(StandardScaler(), dae(), classifier()),
-        "pca+dae": make_pipeline(
-            StandardScaler(), make_union(pca(), dae()), classifier()
-        ),
+        "pca+dae": make_pipeline(StandardScaler(), make_union(pca(), dae()), classifier()),
         # Capped by the width of the data: wine has 13 features.
         "pca2k": make_pipeline(
             StandardScaler(), pca(min(2 * latent_dim, n_features)), classifier()
@@ -76,8 +72,12 @@ def run_dataset(name, args):
 
     X, y = load(name)
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
-    result = {"n_samples": int(X.shape[0]), "n_features": int(X.shape[1]),
-              "n_classes": int(len(np.unique(y))), "pipelines": {}}
+    result = {
+        "n_samples": int(X.shape[0]),
+        "n_features": int(X.shape[1]),
+        "n_classes": int(len(np.unique(y))),
+        "pipelines": {},
+    }
     for pipeline_name, pipeline in make_pipelines(
         args.latent_dim, args.epochs, args.seed, X.shape[1]
     ).items():
@@ -90,17 +90,17 @@ def run_dataset(name, args):
             "fit_seconds": [float(t) for t in scores["fit_time"]],
         }
         autoencoders = [
-            step
-            for estimator in scores["estimator"]
-            for step in _autoencoders_in(estimator)
+            step for estimator in scores["estimator"] for step in _autoencoders_in(estimator)
         ]
         if autoencoders:
             entry["loss_"] = sorted({dae.loss_ for dae in autoencoders})
             entry["architecture_"] = sorted({dae.architecture_ for dae in autoencoders})
         result["pipelines"][pipeline_name] = entry
         accuracy = np.array(entry["accuracy"])
-        _common.log(f"{name:>13} {pipeline_name:>8}: accuracy {accuracy.mean():.4f} "
-            f"± {accuracy.std():.4f} ({time.perf_counter() - start:.0f} s)")
+        _common.log(
+            f"{name:>13} {pipeline_name:>8}: accuracy {accuracy.mean():.4f} "
+            f"± {accuracy.std():.4f} ({time.perf_counter() - start:.0f} s)"
+        )
     return result
 
 
@@ -124,19 +124,27 @@ def markdown_report(results, args):
             entry = pipelines[pipeline_name]
             accuracy = np.array(entry["accuracy"])
             difference = accuracy - pca
-            rows.append([
-                f"{name} ({result['n_samples']}×{result['n_features']}, "
-                f"{result['n_classes']} classes)",
-                pipeline_name,
-                f"{accuracy.mean():.4f} ± {accuracy.std():.4f}",
-                "—" if pipeline_name == "pca" else
-                f"{difference.mean():+.4f} ({int((difference > 0).sum())}/"
-                f"{int((difference < 0).sum())})",
-                f"{np.median(entry['fit_seconds']):.2f}",
-            ])
+            rows.append(
+                [
+                    f"{name} ({result['n_samples']}×{result['n_features']}, "
+                    f"{result['n_classes']} classes)",
+                    pipeline_name,
+                    f"{accuracy.mean():.4f} ± {accuracy.std():.4f}",
+                    "—"
+                    if pipeline_name == "pca"
+                    else f"{difference.mean():+.4f} ({int((difference > 0).sum())}/"
+                    f"{int((difference < 0).sum())})",
+                    f"{np.median(entry['fit_seconds']):.2f}",
+                ]
+            )
     table = _common.markdown_table(
-        ["data set", "pipeline", "accuracy (mean ± std over folds)",
-         "minus PCA, paired (folds better/worse)", "median fit s"],
+        [
+            "data set",
+            "pipeline",
+            "accuracy (mean ± std over folds)",
+            "minus PCA, paired (folds better/worse)",
+            "median fit s",
+        ],
         rows,
     )
     text = (
@@ -158,8 +166,7 @@ def main(argv=None):
     parser.add_argument("--latent-dim", type=int, default=8)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--datasets", nargs="+", default=list(DATASETS),
-                        choices=DATASETS)
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     args = parser.parse_args(argv)
 
     info = _common.start()

@@ -51,9 +51,7 @@ def skdenoise_init_seed(random_state):
     The first of the four seeds drawn in ``DenoisingAutoencoder._initialize``;
     the script checks it against the estimator after its first fit.
     """
-    rng = np.random.default_rng(
-        check_random_state(random_state).randint(np.iinfo(np.int32).max)
-    )
+    rng = np.random.default_rng(check_random_state(random_state).randint(np.iinfo(np.int32).max))
     return int(rng.integers(np.iinfo(np.int32).max, size=4)[0])
 
 

@@ -123,9 +123,12 @@ def time_whole_fits(X_train, *, n_fits, epochs):
                 **phases(wall.started, wall.stopped, clock.events),
             }
             fits.append(record)
+            after_last_epoch = (
+                record["last_epoch_end_to_train_end"] + record["train_end_to_fit_return"]
+            )
             _common.log(
                 f"{name} fit {index}: {record['total']:.1f} s; after the last epoch "
-                f"{record['last_epoch_end_to_train_end'] + record['train_end_to_fit_return']:.2f} s "
+                f"{after_last_epoch:.2f} s "
                 f"(load {record['load_average_1']})"
             )
     return fits

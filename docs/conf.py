@@ -19,7 +19,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "sphinxext"))
 
-import skdenoise  # noqa: E402
+import skdenoise
 
 # -- Project ---------------------------------------------------------------
 

@@ -36,8 +36,10 @@ X, y = load_mnist_sample(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, train_size=2500, test_size=500, stratify=y, random_state=0
 )
-print(f"{X_train.shape[0]} training and {X_test.shape[0]} test digits, "
-      f"{X.shape[1]} pixels in [{X.min():.0f}, {X.max():.0f}]")
+print(
+    f"{X_train.shape[0]} training and {X_test.shape[0]} test digits, "
+    f"{X.shape[1]} pixels in [{X.min():.0f}, {X.max():.0f}]"
+)
 
 # %%
 # Fit the denoising autoencoder
@@ -111,9 +113,7 @@ display = DenoisingDisplay.from_predictions(
     vmin=0.0,
     vmax=1.0,
 )
-display.figure_.suptitle(
-    "Held-out digits, Gaussian noise of standard deviation 0.5"
-)
+display.figure_.suptitle("Held-out digits, Gaussian noise of standard deviation 0.5")
 plt.show()
 
 # %%

@@ -68,9 +68,7 @@ models = {
     "PCA (32)": make_pipeline(
         PCA(n_components=32, random_state=0), StandardScaler(), classifier()
     ),
-    "PCA (32) + DAE codes (32)": make_pipeline(
-        union, StandardScaler(), classifier()
-    ),
+    "PCA (32) + DAE codes (32)": make_pipeline(union, StandardScaler(), classifier()),
 }
 models["PCA (32) + DAE codes (32)"]
 
@@ -83,10 +81,7 @@ for name, model in models.items():
     model.fit(X_train, y_train)
     fit_time[name] = time.perf_counter() - start
     accuracy[name] = model.score(X_test, y_test)
-    print(
-        f"{name:>26}: accuracy {accuracy[name]:.3f}, "
-        f"fitted in {fit_time[name]:.1f} s"
-    )
+    print(f"{name:>26}: accuracy {accuracy[name]:.3f}, fitted in {fit_time[name]:.1f} s")
 
 # %%
 # The union names its output columns after its parts, so the features stay
@@ -112,9 +107,7 @@ ax.barh(
     color=["tab:gray", "tab:blue", "tab:green", "tab:olive"],
 )
 for i, value in enumerate(accuracy.values()):
-    ax.text(
-        value - 0.005, i, f"{value:.3f}", va="center", ha="right", color="white"
-    )
+    ax.text(value - 0.005, i, f"{value:.3f}", va="center", ha="right", color="white")
 ax.set(
     xlim=(0.8, 1.0),
     xlabel="test accuracy",

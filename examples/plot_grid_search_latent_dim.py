@@ -71,9 +71,7 @@ pipe
 # ``noise``, under a seed fixed at fit time (the same for every candidate,
 # since they share ``random_state``), denoises it and returns minus the
 # loss.
-search = GridSearchCV(
-    pipe, {"denoisingautoencoder__latent_dim": [4, 16, 64]}, cv=3
-)
+search = GridSearchCV(pipe, {"denoisingautoencoder__latent_dim": [4, 16, 64]}, cv=3)
 search.fit(X_train)
 
 results = pd.DataFrame(search.cv_results_)
@@ -92,8 +90,11 @@ results[
 latent_dims = results["param_denoisingautoencoder__latent_dim"].astype(int)
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.errorbar(
-    latent_dims, results["mean_test_score"], yerr=results["std_test_score"],
-    fmt="o-", capsize=4,
+    latent_dims,
+    results["mean_test_score"],
+    yerr=results["std_test_score"],
+    fmt="o-",
+    capsize=4,
 )
 ax.set_xscale("log", base=2)
 ax.set_xticks(latent_dims, labels=latent_dims)

@@ -82,8 +82,13 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 4.5), layout="constrained")
 for ax, (name, codes) in zip(axes, maps.items(), strict=True):
     for label, marker in zip(np.unique(y_test), "o^s", strict=True):
         mask = y_test.to_numpy() == label
-        ax.scatter(codes[mask, 0], codes[mask, 1], marker=marker, alpha=0.8,
-                   label=wine.target_names[label])
+        ax.scatter(
+            codes[mask, 0],
+            codes[mask, 1],
+            marker=marker,
+            alpha=0.8,
+            label=wine.target_names[label],
+        )
     ax.set(title=name, xlabel="code 0", ylabel="code 1")
     ax.legend(title="cultivar")
 plt.show()
@@ -110,10 +115,7 @@ for name, model in [("PCA", pca), ("Autoencoder", autoencoder)]:
     knn = KNeighborsClassifier(n_neighbors=5)
     knn.fit(model.transform(X_train), y_train)
     accuracy = knn.score(model.transform(X_test), y_test)
-    print(
-        f"{name:>11}: reconstruction MSE {error:.3f}, "
-        f"5-NN accuracy {accuracy:.3f}"
-    )
+    print(f"{name:>11}: reconstruction MSE {error:.3f}, 5-NN accuracy {accuracy:.3f}")
 
 # %%
 # On these wines the autoencoder's map keeps more of the measurements and

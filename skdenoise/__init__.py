@@ -10,7 +10,7 @@ except ImportError as _error:
         'or pip install "skdenoise[tensorflow-cpu]" (smaller, CPU only).'
     ) from _error
 
-import keras as _keras  # noqa: E402
+import keras as _keras
 
 if _keras.backend.backend() != "tensorflow":
     raise ImportError(
@@ -19,8 +19,8 @@ if _keras.backend.backend() != "tensorflow":
         "KERAS_BACKEND=tensorflow before importing Keras."
     )
 
-from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError, load  # noqa: E402
-from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser  # noqa: E402
+from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError, load
+from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser
 
 __all__ = [
     "DenoisingAutoencoder",

@@ -111,9 +111,7 @@ def build_conv_autoencoder(image_shape, latent_dim, *, output_activation, seed):
     ]
     crop_height, crop_width = 4 * code_height - height, 4 * code_width - width
     if crop_height or crop_width:
-        decoder_layers.append(
-            layers.Cropping2D(((0, crop_height), (0, crop_width)))
-        )
+        decoder_layers.append(layers.Cropping2D(((0, crop_height), (0, crop_width))))
     decoder = keras.Sequential(decoder_layers, name=DECODER_NAME)
     return _join(encoder, decoder, image_shape)
 
@@ -166,9 +164,7 @@ def build_dense_autoencoder(
         [
             keras.Input(shape=(latent_dim,)),
             *[
-                layers.Dense(
-                    units, activation="relu", kernel_initializer=seeds.glorot()
-                )
+                layers.Dense(units, activation="relu", kernel_initializer=seeds.glorot())
                 for units in reversed(hidden_layer_sizes)
             ],
             layers.Dense(

@@ -17,7 +17,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._architectures import (
     AUTOENCODER_NAME,
@@ -327,7 +327,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self,
         latent_dim=128,
         *,
-        noise=GaussianNoiser(noise_factor=0.5),
+        # An instance, so that noise__noise_factor is a nested parameter;
+        # set_params copies it before changing it.
+        noise=GaussianNoiser(noise_factor=0.5),  # noqa: B008
         score_noise=None,
         architecture="auto",
         image_shape=None,
@@ -554,6 +556,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 "samples leaves no validation sample; training without "
                 "validation.",
                 UserWarning,
+                stacklevel=2,
             )
         if n_validation >= n_samples:
             raise ValueError(
@@ -945,7 +948,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             path,
             class_name=type(self).__name__,
             params=self._saveable_params(),
-            fitted={name: getattr(self, name) for name in _SAVED_ATTRIBUTES if hasattr(self, name)},
+            fitted={
+                name: getattr(self, name) for name in _SAVED_ATTRIBUTES if hasattr(self, name)
+            },
             model=self.model_,
         )
 
@@ -954,9 +959,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         params = self.get_params(deep=False)
         if params["callbacks"]:
             warnings.warn(
-                "Keras callbacks are not saved; the loaded estimator has "
-                "callbacks=None.",
+                "Keras callbacks are not saved; the loaded estimator has callbacks=None.",
                 UserWarning,
+                stacklevel=2,
             )
         params["callbacks"] = None
         if not _is_seed(params["random_state"]):
@@ -964,6 +969,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 "A RandomState instance cannot be saved; the loaded estimator has "
                 "random_state=None.",
                 UserWarning,
+                stacklevel=2,
             )
             params["random_state"] = None
         for name in _NOISE_PARAMS:

@@ -110,9 +110,7 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
     return X, sample_shape
 
 
-def resolve_image_shape(
-    image_shape, sample_shape, n_features, architecture, *, input_name="X"
-):
+def resolve_image_shape(image_shape, sample_shape, n_features, architecture, *, input_name="X"):
     """Decide which image shape, if any, the samples have.
 
     Parameters
@@ -174,9 +172,7 @@ def check_sample_shape(sample_shape, image_shape, *, input_name="X"):
     if sample_shape is None:
         return
     if image_shape is None or as_image_shape(sample_shape) != image_shape:
-        expected = (
-            "2-D data" if image_shape is None else f"images of shape {image_shape}"
-        )
+        expected = "2-D data" if image_shape is None else f"images of shape {image_shape}"
         raise ValueError(
             f"{input_name} has samples of shape {tuple(sample_shape)}, but the "
             f"estimator was fitted on {expected}."

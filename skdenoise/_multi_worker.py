@@ -56,9 +56,7 @@ def _shard_by_batch(dataset):
     # Every worker builds the same batches from the same seeds and keeps its
     # part of each: file-based sharding does not apply to arrays.
     options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = (
-        tf.data.experimental.AutoShardPolicy.DATA
-    )
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options)
 
 

@@ -513,8 +513,7 @@ class SaltPepperNoiser(_BaseNoiser):
         if isinstance(self.low, Real) and isinstance(self.high, Real):
             if not self.low <= self.high:
                 raise ValueError(
-                    "low must not exceed high; got "
-                    f"low={self.low!r}, high={self.high!r}."
+                    f"low must not exceed high; got low={self.low!r}, high={self.high!r}."
                 )
 
     def _corrupt(self, X, rng):
@@ -529,6 +528,4 @@ class SaltPepperNoiser(_BaseNoiser):
 
 # The noisers that the safe file format may save and construct, by class
 # name. A new noiser is saved once it is listed here.
-SAFE_NOISERS = {
-    cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)
-}
+SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)}

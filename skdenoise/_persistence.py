@@ -277,9 +277,7 @@ def _check_model_config(config, path):
                 )
             module = config.get("module")
             if module is not None and not (module == "keras" or module.startswith("keras.")):
-                raise ValueError(
-                    f"{path!r} names the module {module!r}; refusing to load it."
-                )
+                raise ValueError(f"{path!r} names the module {module!r}; refusing to load it.")
             if config.get("registered_name") not in (None, class_name):
                 raise ValueError(
                     f"{path!r} names the custom object "
@@ -287,9 +285,7 @@ def _check_model_config(config, path):
                 )
         activation = config.get("activation")
         if activation is not None and activation not in _ALLOWED_ACTIVATIONS:
-            raise ValueError(
-                f"{path!r} names the activation {activation!r}; refusing to load it."
-            )
+            raise ValueError(f"{path!r} names the activation {activation!r}; refusing to load it.")
         for key, value in config.items():
             if key == "function" or key == "function_type":
                 raise ValueError(f"{path!r} holds a serialized function; refusing to load it.")
@@ -313,4 +309,6 @@ def _load_model(model_bytes, path):
         try:
             return keras.saving.load_model(model_path, safe_mode=True)
         except Exception as error:
-            raise ValueError(f"{path!r} holds a Keras model that cannot be loaded: {error}") from error
+            raise ValueError(
+                f"{path!r} holds a Keras model that cannot be loaded: {error}"
+            ) from error

@@ -181,9 +181,7 @@ class CorruptedBatches:
             return inputs, targets
 
         def batches_of(inputs, targets):
-            return tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(
-                self.batch_size
-            )
+            return tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(self.batch_size)
 
         first = self.first_epoch
         # The next epoch is made in the background while the current one
@@ -205,9 +203,7 @@ class CorruptedBatches:
         )
         # A known length: Keras would otherwise warn that validation data
         # "ran out" after its single pass.
-        return dataset.apply(
-            tf.data.experimental.assert_cardinality(epochs * len(self))
-        )
+        return dataset.apply(tf.data.experimental.assert_cardinality(epochs * len(self)))
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):

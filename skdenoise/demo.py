@@ -62,18 +62,14 @@ def _parse_args(argv):
             "picture of the results."
         ),
     )
-    parser.add_argument(
-        "--epochs", type=int, default=35, help="training epochs (default: 35)"
-    )
+    parser.add_argument("--epochs", type=int, default=35, help="training epochs (default: 35)")
     parser.add_argument(
         "--n-train",
         type=int,
         default=4000,
         help="training digits, 10%% of them held out for validation (default: 4000)",
     )
-    parser.add_argument(
-        "--n-test", type=int, default=1000, help="test digits (default: 1000)"
-    )
+    parser.add_argument("--n-test", type=int, default=1000, help="test digits (default: 1000)")
     parser.add_argument(
         "--noise-factor",
         type=float,
@@ -135,8 +131,7 @@ def _write_figure(path, dae, X_clean, X_noisy, X_denoised, y, metrics):
     figure = Figure(figsize=(max(1.1 * n_images, 8), 8.5), layout="constrained")
     top, bottom = figure.subfigures(2, 1, height_ratios=[1.1, 1])
     top.suptitle(
-        f"Held-out digits, Gaussian noise of standard deviation "
-        f"{dae.noise.noise_factor:g}"
+        f"Held-out digits, Gaussian noise of standard deviation {dae.noise.noise_factor:g}"
     )
     DenoisingDisplay.from_predictions(
         X_clean[first_of_class],
@@ -254,9 +249,7 @@ def main(argv=None):
     metrics = {
         "psnr_noisy": peak_signal_noise_ratio(X_test, X_noisy),
         "psnr_denoised": peak_signal_noise_ratio(X_test, X_denoised),
-        "test_bce": float(
-            elementwise_loss(X_test, X_denoised, "binary_crossentropy").mean()
-        ),
+        "test_bce": float(elementwise_loss(X_test, X_denoised, "binary_crossentropy").mean()),
         "best_val_loss": best_val_loss,
         "best_epoch": best_epoch,
         "fit_time_s": fit_time,

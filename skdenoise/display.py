@@ -552,10 +552,7 @@ class TrainingCurveDisplay:
             if best_epoch is not None:
                 self.best_epoch_ = best_epoch
                 default_best = {
-                    "label": (
-                        f"Lowest validation loss: {best_val_loss:.4g} "
-                        f"(epoch {best_epoch})"
-                    ),
+                    "label": (f"Lowest validation loss: {best_val_loss:.4g} (epoch {best_epoch})"),
                     "color": "tab:red",
                     "marker": "o",
                     "markersize": 8,
@@ -779,21 +776,17 @@ def _as_images(X, image_shape, name):
         image_shape, sample_shape, math.prod(X.shape[1:]), "conv", input_name=name
     )
     if shape[2] not in (1, 3):
-        raise ValueError(
-            f"Images must have 1 (grey) or 3 (RGB) channels; {name} has {shape[2]}."
-        )
+        raise ValueError(f"Images must have 1 (grey) or 3 (RGB) channels; {name} has {shape[2]}.")
     return X.reshape(X.shape[0], *shape)
 
 
 def _check_image_rows(arrays, image_shape):
     """Validate titled arrays as images of one shape; return them in order."""
     names = ["clean", "noisy"] + [
-        f"denoised[{title!r}]" if len(arrays) > 3 else "denoised"
-        for title in list(arrays)[2:]
+        f"denoised[{title!r}]" if len(arrays) > 3 else "denoised" for title in list(arrays)[2:]
     ]
     rows = [
-        _as_images(X, image_shape, name)
-        for name, X in zip(names, arrays.values(), strict=True)
+        _as_images(X, image_shape, name) for name, X in zip(names, arrays.values(), strict=True)
     ]
     shapes = {name: row.shape for name, row in zip(names, rows)}
     if len(set(shapes.values())) > 1:

@@ -84,13 +84,10 @@ def peak_signal_noise_ratio(X_true, X_pred, *, data_range=1.0):
     X_pred = _check_samples(X_pred, "X_pred")
     if X_true.shape != X_pred.shape:
         raise ValueError(
-            "X_true and X_pred must have the same shape; got "
-            f"{X_true.shape} and {X_pred.shape}."
+            f"X_true and X_pred must have the same shape; got {X_true.shape} and {X_pred.shape}."
         )
     if X_true[0].size == 0:
-        raise ValueError(
-            f"X_true and X_pred have no values per sample (shape {X_true.shape})."
-        )
+        raise ValueError(f"X_true and X_pred have no values per sample (shape {X_true.shape}).")
     squared_error = (X_true - X_pred) ** 2
     mse = squared_error.reshape(squared_error.shape[0], -1).mean(axis=1)
     psnr = np.full(mse.shape, np.inf)

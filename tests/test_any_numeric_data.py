@@ -134,9 +134,7 @@ def test_score_samples_is_minus_the_loss_of_each_sample_uncorrupted(standardized
     dae = small_dae(inference_batch_size=7).fit(standardized)
     scores = dae.score_samples(standardized)
     assert scores.shape == (len(standardized),) and scores.dtype == np.float64
-    expected = -elementwise_loss(
-        standardized, dae.predict(standardized), dae.loss_
-    ).mean(axis=1)
+    expected = -elementwise_loss(standardized, dae.predict(standardized), dae.loss_).mean(axis=1)
     np.testing.assert_allclose(scores, expected, rtol=1e-5)
     # No corruption: deterministic, and its mean is score(X, X).
     np.testing.assert_array_equal(dae.score_samples(standardized), scores)
@@ -150,9 +148,9 @@ def test_score_samples_of_images_gives_one_score_per_image(digits):
     scores = dae.score_samples(images)
     assert scores.shape == (5,)
     np.testing.assert_allclose(scores, dae.score_samples(digits[:5]), rtol=1e-6)
-    expected = -elementwise_loss(
-        digits[:5], dae.predict(digits[:5]), "binary_crossentropy"
-    ).mean(axis=1)
+    expected = -elementwise_loss(digits[:5], dae.predict(digits[:5]), "binary_crossentropy").mean(
+        axis=1
+    )
     np.testing.assert_allclose(scores, expected, rtol=1e-5)
 
 
@@ -163,9 +161,10 @@ def test_files_saved_before_loss_auto_still_load(tabular, tmp_path):
     dae = small_dae(loss="binary_crossentropy").fit(tabular)
     dae.save(tmp_path / "new.skd")
     # The same file as written before the loss_ attribute existed.
-    with zipfile.ZipFile(tmp_path / "new.skd") as new, zipfile.ZipFile(
-        tmp_path / "old.skd", "w"
-    ) as old:
+    with (
+        zipfile.ZipFile(tmp_path / "new.skd") as new,
+        zipfile.ZipFile(tmp_path / "old.skd", "w") as old,
+    ):
         document = json.loads(new.read("estimator.json"))
         del document["fitted"]["loss_"]
         old.writestr("estimator.json", json.dumps(document))

@@ -40,9 +40,7 @@ def test_transform_inverse_transform_and_predict_shapes(digits):
         atol=1e-6,
     )
     # The decoder of the codes is the model's reconstruction.
-    np.testing.assert_allclose(
-        dae.inverse_transform(codes), dae.predict(digits[:7]), atol=1e-5
-    )
+    np.testing.assert_allclose(dae.inverse_transform(codes), dae.predict(digits[:7]), atol=1e-5)
 
 
 def test_image_arrays_fit_like_flat_rows(digits):
@@ -66,9 +64,7 @@ def test_image_arrays_fit_like_flat_rows(digits):
         ({"architecture": "conv"}, 16, "conv", (4, 4, 1)),
     ],
 )
-def test_architecture_follows_the_shape_of_the_data(
-    params, n_features, architecture, image_shape
-):
+def test_architecture_follows_the_shape_of_the_data(params, n_features, architecture, image_shape):
     X = np.random.RandomState(0).uniform(size=(40, n_features))
     dae = small_dae(latent_dim=3, hidden_layer_sizes=(8,), **params).fit(X)
     assert dae.architecture_ == architecture
@@ -97,9 +93,7 @@ def test_fit_without_y_corrupts_fresh_noise_every_epoch(digits):
     second_inputs, second_targets = batches.epoch_arrays(1)
     assert not np.allclose(first_inputs, second_inputs)
     # Targets are the clean rows, in the shuffled order the inputs have.
-    assert {row.tobytes() for row in first_targets} == {
-        row.tobytes() for row in digits[:64]
-    }
+    assert {row.tobytes() for row in first_targets} == {row.tobytes() for row in digits[:64]}
     for inputs, targets in [(first_inputs, first_targets), (second_inputs, second_targets)]:
         noise = inputs - targets
         assert 0.2 < noise.std() < 0.5  # N(0, 0.5) noise, then clipped to [0, 1]
@@ -230,7 +224,9 @@ def test_batched_inference_matches_one_batch(digits):
     batched.model_, batched._inference_functions = dae.model_, {}
     for name in ["image_shape_", "architecture_", "n_features_in_", "_n_features_out"]:
         setattr(batched, name, getattr(dae, name))
-    np.testing.assert_allclose(batched.transform(digits[:50]), dae.transform(digits[:50]), atol=1e-5)
+    np.testing.assert_allclose(
+        batched.transform(digits[:50]), dae.transform(digits[:50]), atol=1e-5
+    )
     np.testing.assert_allclose(batched.predict(digits[:50]), dae.predict(digits[:50]), atol=1e-5)
 
 

@@ -173,9 +173,7 @@ def test_pickle_round_trip_keeps_parameters_and_noise(noiser_class):
 # ------------------------------------------------------- in the autoencoder
 
 
-@pytest.mark.parametrize(
-    "noiser", [MaskingNoiser(fraction=0.25), SaltPepperNoiser(fraction=0.25)]
-)
+@pytest.mark.parametrize("noiser", [MaskingNoiser(fraction=0.25), SaltPepperNoiser(fraction=0.25)])
 def test_autoencoder_training_corrupts_afresh_every_epoch(noiser, tabular):
     batches = CorruptedBatches(tabular, None, noiser, batch_size=300, seed=1, first_epoch=0)
     first_inputs = batches.epoch_arrays(0)[0]

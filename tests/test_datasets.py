@@ -216,9 +216,7 @@ def _corrupt(content):
     }
 
 
-@pytest.mark.parametrize(
-    "case", list(_corrupt(b"")), ids=lambda case: case.replace(" ", "-")
-)
+@pytest.mark.parametrize("case", list(_corrupt(b"")), ids=lambda case: case.replace(" ", "-"))
 def test_load_mnist_idx_corrupt_file_names_file_and_problem(tmp_path, case):
     _write_mnist(tmp_path, "train", 3)
     path = tmp_path / "train-images-idx3-ubyte"
@@ -249,9 +247,7 @@ def test_fetch_mnist_converts_keras_arrays(monkeypatch, keras_mnist):
     y_train = np.array([5, 0, 4, 1], dtype=np.uint8)
     x_test = rng.integers(0, 256, size=(2, 28, 28), dtype=np.uint8)
     y_test = np.array([7, 2], dtype=np.uint8)
-    monkeypatch.setattr(
-        keras_mnist, "load_data", lambda: ((x_train, y_train), (x_test, y_test))
-    )
+    monkeypatch.setattr(keras_mnist, "load_data", lambda: ((x_train, y_train), (x_test, y_test)))
 
     mnist = fetch_mnist()
     X_test, y = fetch_mnist(subset="test", return_X_y=True)
@@ -265,9 +261,7 @@ def test_fetch_mnist_converts_keras_arrays(monkeypatch, keras_mnist):
     np.testing.assert_array_equal(y, y_test)
 
 
-def test_fetch_mnist_without_network_points_to_offline_loaders(
-    monkeypatch, keras_mnist
-):
+def test_fetch_mnist_without_network_points_to_offline_loaders(monkeypatch, keras_mnist):
     failure = Exception("URL fetch failure on https://example.invalid: None")
 
     def load_data():

@@ -4,14 +4,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from sklearn.exceptions import NotFittedError
 
-from skdenoise import DenoisingAutoencoder, GaussianNoiser  # noqa: E402
-from skdenoise.display import (  # noqa: E402
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise.display import (
     DenoisingDisplay,
     TrainingCurveDisplay,
     _best_val_loss_epoch,
@@ -121,9 +121,7 @@ def test_denoising_display_accepts_mixed_flat_and_image_inputs(images):
 def test_denoising_display_shows_rgb_images():
     rng = np.random.RandomState(0)
     clean = rng.uniform(size=(2, 5, 5, 3))
-    display = DenoisingDisplay.from_predictions(
-        clean, 2 * clean, clean / 2, vmin=0, vmax=2
-    )
+    display = DenoisingDisplay.from_predictions(clean, 2 * clean, clean / 2, vmin=0, vmax=2)
     shown = display.images_[0, 0].get_array()
     assert shown.shape == (5, 5, 3)
     # Rescaled from [vmin, vmax] to the [0, 1] that imshow takes for RGB.

@@ -122,9 +122,7 @@ def test_non_numeric_dtypes_are_rejected(fitted, dtype, n_samples, method):
     estimator = DenoisingAutoencoder(latent_dim=2, epochs=1) if method == "fit" else fitted
     with pytest.raises(Exception) as info:
         getattr(estimator, method)(X)
-    _assert_clear_error(
-        info.value, "complex", "convert", "dtype", "string", "float", "dates"
-    )
+    _assert_clear_error(info.value, "complex", "convert", "dtype", "string", "float", "dates")
 
 
 @FUZZ

@@ -160,7 +160,9 @@ def test_noise_outside_the_safe_format_is_refused_at_save(tabular, tmp_path):
     class MyNoise(GaussianNoiser):
         pass
 
-    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, noise=MyNoise(), random_state=0).fit(tabular)
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, noise=MyNoise(), random_state=0).fit(
+        tabular
+    )
     with pytest.raises(ValueError, match="use pickle or joblib"):
         dae.save(tmp_path / "x.skd")
 

@@ -34,7 +34,7 @@ def test_partial_fit_streams_chunks(tabular):
 def test_partial_fit_learns_over_many_chunks(tabular):
     dae = small_dae(learning_rate=3e-3)
     before = None
-    for epoch in range(15):
+    for _ in range(15):
         for chunk in np.array_split(tabular, 3):
             dae.partial_fit(chunk)
         if before is None:
@@ -83,7 +83,9 @@ def test_inference_on_a_read_only_memmap_runs_in_bounded_batches(tmp_path, digit
     # No copy of the 25 MB input: the codes and a batch or two at most.
     assert peak < X.nbytes / 4
     np.testing.assert_allclose(codes[:600], dae.transform(digits), atol=1e-5)
-    np.testing.assert_allclose(codes[-600:], dae.transform(np.resize(digits, (8000, 784))[-600:]), atol=1e-5)
+    np.testing.assert_allclose(
+        codes[-600:], dae.transform(np.resize(digits, (8000, 784))[-600:]), atol=1e-5
+    )
     assert dae.predict(X[:50]).shape == (50, 784)
 
 
@@ -131,9 +133,12 @@ def test_gridsearch_on_a_dask_cluster(tabular):
 
     pipe = make_pipeline(MinMaxScaler(), small_dae())
     grid = {"denoisingautoencoder__latent_dim": [1, 3]}
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         with joblib.parallel_backend("dask"):
             search = GridSearchCV(pipe, grid, cv=2).fit(tabular)
         workers = client.run(lambda: 1)

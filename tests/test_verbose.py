@@ -1,7 +1,5 @@
 """verbose=0 prints nothing; verbose=1 a progress bar per epoch."""
 
-import numpy as np
-
 from skdenoise import DenoisingAutoencoder
 
 

@@ -94,15 +94,13 @@ INVENTORIES = {
             (
                 "keras.layers.Conv2DTranspose",
                 "py:class",
-                "api/layers/convolution_layers/convolution2d_transpose/"
-                "#conv2dtranspose-class",
+                "api/layers/convolution_layers/convolution2d_transpose/#conv2dtranspose-class",
             ),
             ("keras.layers.Dense", "py:class", "api/layers/core_layers/dense/#dense-class"),
             (
                 "keras.layers.BatchNormalization",
                 "py:class",
-                "api/layers/normalization_layers/batch_normalization/"
-                "#batchnormalization-class",
+                "api/layers/normalization_layers/batch_normalization/#batchnormalization-class",
             ),
         ],
     },
