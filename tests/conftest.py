@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from skdenoise import DenoisingAutoencoder
 from skdenoise.datasets import load_mnist_sample
 
 
@@ -25,3 +26,18 @@ def tabular():
     latent = rng.uniform(size=(300, 3))
     mixing = rng.uniform(size=(3, 12))
     return (latent @ mixing / 3).astype(np.float32)
+
+
+@pytest.fixture
+def small_dae(request):
+    """A factory of small, seeded autoencoders: ``small_dae(**params)``.
+
+    Its defaults are the test module's ``SMALL_DAE_DEFAULTS``; `params`
+    override them.
+    """
+    defaults = getattr(request.module, "SMALL_DAE_DEFAULTS", {})
+
+    def make(**params):
+        return DenoisingAutoencoder(**{**defaults, **params})
+
+    return make

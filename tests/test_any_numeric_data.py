@@ -13,10 +13,8 @@ from skdenoise._losses import elementwise_loss
 from skdenoise._training_data import CorruptedBatches
 from skdenoise._value_range import lies_in_unit_interval
 
-
-def small_dae(**params):
-    defaults = dict(latent_dim=3, epochs=1, random_state=0)
-    return DenoisingAutoencoder(**{**defaults, **params})
+# Settings of the small_dae fixture (tests/conftest.py) in this module.
+SMALL_DAE_DEFAULTS = dict(latent_dim=3, epochs=1, random_state=0)
 
 
 @pytest.fixture
@@ -36,7 +34,7 @@ def test_unit_interval_rule_tolerates_float32_rounding_only():
     assert lies_in_unit_interval(np.empty((0, 3)))
 
 
-def test_loss_auto_keeps_the_reference_model_on_pixels(digits):
+def test_loss_auto_keeps_the_reference_model_on_pixels(small_dae, digits):
     dae = small_dae(latent_dim=128).fit(digits[:64])
     assert dae.loss == "auto" and dae.loss_ == "binary_crossentropy"
     assert _output_activation(dae) == "sigmoid"
@@ -44,7 +42,7 @@ def test_loss_auto_keeps_the_reference_model_on_pixels(digits):
     assert dae.model_.count_params() == 440_865
 
 
-def test_loss_auto_is_squared_error_with_linear_output_elsewhere(standardized):
+def test_loss_auto_is_squared_error_with_linear_output_elsewhere(small_dae, standardized):
     dae = small_dae().fit(standardized)
     assert dae.loss_ == "mean_squared_error"
     assert _output_activation(dae) == "linear"
@@ -53,14 +51,14 @@ def test_loss_auto_is_squared_error_with_linear_output_elsewhere(standardized):
     assert dae.predict(standardized).min() < 0
 
 
-def test_loss_auto_follows_the_clean_targets_of_explicit_pairs(tabular):
+def test_loss_auto_follows_the_clean_targets_of_explicit_pairs(small_dae, tabular):
     noisy = tabular + np.random.RandomState(0).normal(scale=0.5, size=tabular.shape)
     assert not lies_in_unit_interval(noisy)
     assert small_dae().fit(noisy, tabular).loss_ == "binary_crossentropy"
     assert small_dae().fit(tabular, noisy).loss_ == "mean_squared_error"
 
 
-def test_loss_auto_is_decided_once_by_the_first_fit(tabular, standardized):
+def test_loss_auto_is_decided_once_by_the_first_fit(small_dae, tabular, standardized):
     dae = small_dae().partial_fit(tabular)
     weights = dae.model_.get_weights()
     with pytest.raises(ValueError, match=r"loss='auto'.*resolved.*binary_crossentropy"):
@@ -74,7 +72,7 @@ def test_loss_auto_is_decided_once_by_the_first_fit(tabular, standardized):
     assert on_standardized.loss_ == "mean_squared_error"
 
 
-def test_explicit_binary_crossentropy_outside_unit_interval_is_an_error(standardized):
+def test_explicit_binary_crossentropy_outside_unit_interval_is_an_error(small_dae, standardized):
     with pytest.raises(
         ValueError,
         match=r"^loss='binary_crossentropy' needs X \(the clean target\) in \[0, 1\]",
@@ -82,13 +80,13 @@ def test_explicit_binary_crossentropy_outside_unit_interval_is_an_error(standard
         small_dae(loss="binary_crossentropy").fit(standardized)
 
 
-def test_explicit_loss_is_kept_and_resolved_to_its_keras_name(tabular):
+def test_explicit_loss_is_kept_and_resolved_to_its_keras_name(small_dae, tabular):
     dae = small_dae(loss="mse").fit(tabular)
     assert dae.loss_ == "mean_squared_error" and _output_activation(dae) == "linear"
     assert small_dae(loss="mae").fit(tabular).loss_ == "mean_absolute_error"
 
 
-def test_score_uses_the_fitted_loss(standardized):
+def test_score_uses_the_fitted_loss(small_dae, standardized):
     dae = small_dae(noise=None).fit(standardized)
     squared = (standardized - dae.predict(standardized)) ** 2
     assert dae.score(standardized) == pytest.approx(-squared.mean(), rel=1e-5)
@@ -118,7 +116,7 @@ def test_default_pipeline_on_standardized_tabular_data():
     assert model.score(X[400:], y[400:]) > 0.9
 
 
-def test_loss_and_noise_clip_survive_save_and_load(standardized, tmp_path):
+def test_loss_and_noise_clip_survive_save_and_load(small_dae, standardized, tmp_path):
     dae = small_dae().fit(standardized)
     dae.save(tmp_path / "dae.skd")
     loaded = skdenoise.load(tmp_path / "dae.skd")
@@ -130,7 +128,7 @@ def test_loss_and_noise_clip_survive_save_and_load(standardized, tmp_path):
     )
 
 
-def test_score_samples_is_minus_the_loss_of_each_sample_uncorrupted(standardized):
+def test_score_samples_is_minus_the_loss_of_each_sample_uncorrupted(small_dae, standardized):
     dae = small_dae(inference_batch_size=7).fit(standardized)
     scores = dae.score_samples(standardized)
     assert scores.shape == (len(standardized),) and scores.dtype == np.float64
@@ -142,7 +140,7 @@ def test_score_samples_is_minus_the_loss_of_each_sample_uncorrupted(standardized
     assert scores.mean() != pytest.approx(dae.score(standardized), rel=1e-3)
 
 
-def test_score_samples_of_images_gives_one_score_per_image(digits):
+def test_score_samples_of_images_gives_one_score_per_image(small_dae, digits):
     dae = small_dae(latent_dim=8).fit(digits[:100])
     images = digits[:5].reshape(5, 28, 28)
     scores = dae.score_samples(images)
@@ -154,7 +152,7 @@ def test_score_samples_of_images_gives_one_score_per_image(digits):
     np.testing.assert_allclose(scores, expected, rtol=1e-5)
 
 
-def test_files_saved_before_loss_auto_still_load(tabular, tmp_path):
+def test_files_saved_before_loss_auto_still_load(small_dae, tabular, tmp_path):
     import json
     import zipfile
 

@@ -7,17 +7,15 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise import GaussianNoiser
 from skdenoise._losses import elementwise_loss
 from skdenoise._training_data import CorruptedBatches
 
-
-def small_dae(**params):
-    defaults = dict(latent_dim=16, epochs=1, random_state=0)
-    return DenoisingAutoencoder(**{**defaults, **params})
+# Settings of the small_dae fixture (tests/conftest.py) in this module.
+SMALL_DAE_DEFAULTS = dict(latent_dim=16, epochs=1, random_state=0)
 
 
-def test_reference_model_has_440865_parameters(digits):
+def test_reference_model_has_440865_parameters(small_dae, digits):
     dae = small_dae(latent_dim=128).fit(digits[:64])
     assert dae.architecture_ == "conv"
     assert dae.image_shape_ == (28, 28, 1)
@@ -26,7 +24,7 @@ def test_reference_model_has_440865_parameters(digits):
     assert dae.decoder_.output_shape == (None, 28, 28, 1)
 
 
-def test_transform_inverse_transform_and_predict_shapes(digits):
+def test_transform_inverse_transform_and_predict_shapes(small_dae, digits):
     dae = small_dae().fit(digits[:200])
     codes = dae.transform(digits[:7])
     assert codes.shape == (7, 16) and codes.dtype == np.float32
@@ -43,7 +41,7 @@ def test_transform_inverse_transform_and_predict_shapes(digits):
     np.testing.assert_allclose(dae.inverse_transform(codes), dae.predict(digits[:7]), atol=1e-5)
 
 
-def test_image_arrays_fit_like_flat_rows(digits):
+def test_image_arrays_fit_like_flat_rows(small_dae, digits):
     flat = small_dae().fit(digits[:200])
     images = small_dae().fit(digits[:200].reshape(-1, 28, 28))
     assert images.image_shape_ == (28, 28, 1)
@@ -64,7 +62,9 @@ def test_image_arrays_fit_like_flat_rows(digits):
         ({"architecture": "conv"}, 16, "conv", (4, 4, 1)),
     ],
 )
-def test_architecture_follows_the_shape_of_the_data(params, n_features, architecture, image_shape):
+def test_architecture_follows_the_shape_of_the_data(
+    small_dae, params, n_features, architecture, image_shape
+):
     X = np.random.RandomState(0).uniform(size=(40, n_features))
     dae = small_dae(latent_dim=3, hidden_layer_sizes=(8,), **params).fit(X)
     assert dae.architecture_ == architecture
@@ -72,7 +72,7 @@ def test_architecture_follows_the_shape_of_the_data(params, n_features, architec
     assert dae.predict(X).shape == X.shape
 
 
-def test_image_shape_mismatches_are_reported():
+def test_image_shape_mismatches_are_reported(small_dae):
     X = np.random.RandomState(0).uniform(size=(20, 30))
     with pytest.raises(ValueError, match="image_shape=.*holds 25 values"):
         small_dae(image_shape=(5, 5)).fit(X)
@@ -100,7 +100,7 @@ def test_fit_without_y_corrupts_fresh_noise_every_epoch(digits):
         assert inputs.min() >= 0 and inputs.max() <= 1
 
 
-def test_noise_none_trains_a_plain_autoencoder(digits):
+def test_noise_none_trains_a_plain_autoencoder(small_dae, digits):
     batches = CorruptedBatches(digits[:32], None, None, batch_size=32, seed=1, first_epoch=0)
     inputs, targets = batches.epoch_arrays(0)
     np.testing.assert_array_equal(inputs, targets)
@@ -115,7 +115,7 @@ class _ExplodingNoise(GaussianNoiser):
         raise AssertionError("explicit pairs must not be corrupted again")
 
 
-def test_fit_with_pairs_learns_from_explicit_targets(tabular):
+def test_fit_with_pairs_learns_from_explicit_targets(small_dae, tabular):
     noisy = np.clip(tabular + 0.1 * np.random.RandomState(1).normal(size=tabular.shape), 0, 1)
     dae = small_dae(
         latent_dim=3, epochs=30, noise=_ExplodingNoise(), validation_fraction=None
@@ -127,19 +127,19 @@ def test_fit_with_pairs_learns_from_explicit_targets(tabular):
     )
 
 
-def test_one_dimensional_y_such_as_labels_is_ignored(mnist_sample):
+def test_one_dimensional_y_such_as_labels_is_ignored(small_dae, mnist_sample):
     X, y = mnist_sample
     with_labels = small_dae().fit(X[:200], y[:200])
     without = small_dae().fit(X[:200])
     np.testing.assert_array_equal(with_labels.transform(X[:5]), without.transform(X[:5]))
 
 
-def test_y_of_another_width_is_an_error(digits):
+def test_y_of_another_width_is_an_error(small_dae, digits):
     with pytest.raises(ValueError, match="y must hold the clean version of X"):
         small_dae().fit(digits[:50], digits[:50, :100])
 
 
-def test_history_and_n_iter(digits):
+def test_history_and_n_iter(small_dae, digits):
     dae = small_dae(epochs=3, validation_fraction=0.2).fit(digits[:100])
     assert dae.n_iter_ == 3
     assert set(dae.history_) == {"loss", "val_loss"}
@@ -148,7 +148,7 @@ def test_history_and_n_iter(digits):
     assert set(dae_no_val.history_) == {"loss"}
 
 
-def test_warm_start_continues_training(tabular):
+def test_warm_start_continues_training(small_dae, tabular):
     dae = small_dae(latent_dim=3, epochs=2, warm_start=True).fit(tabular)
     weights = dae.model_.get_weights()
     dae.fit(tabular)
@@ -159,7 +159,7 @@ def test_warm_start_continues_training(tabular):
     assert cold.n_iter_ == 2
 
 
-def test_early_stopping_stops_and_keeps_best_weights(tabular):
+def test_early_stopping_stops_and_keeps_best_weights(small_dae, tabular):
     dae = small_dae(
         latent_dim=3,
         epochs=200,
@@ -170,7 +170,7 @@ def test_early_stopping_stops_and_keeps_best_weights(tabular):
     assert dae.n_iter_ == 3
 
 
-def test_user_callbacks_run_on_copies(tabular):
+def test_user_callbacks_run_on_copies(small_dae, tabular):
     class CountEpochs(keras.callbacks.Callback):
         epochs_seen = []
 
@@ -183,7 +183,7 @@ def test_user_callbacks_run_on_copies(tabular):
     assert dae.callbacks[0] is callback and callback.model is None
 
 
-def test_same_random_state_gives_identical_codes(digits):
+def test_same_random_state_gives_identical_codes(small_dae, digits):
     a = small_dae().fit(digits[:200]).transform(digits[:20])
     b = small_dae().fit(digits[:200]).transform(digits[:20])
     np.testing.assert_array_equal(a, b)
@@ -191,7 +191,7 @@ def test_same_random_state_gives_identical_codes(digits):
     assert not np.array_equal(a, c)
 
 
-def test_score_is_negative_loss_of_denoising(digits):
+def test_score_is_negative_loss_of_denoising(small_dae, digits):
     dae = small_dae(epochs=2).fit(digits[:300])
     score = dae.score(digits[300:400])
     assert score < 0
@@ -200,7 +200,7 @@ def test_score_is_negative_loss_of_denoising(digits):
     assert score > small_dae(epochs=1).fit(digits[:20]).score(digits[300:400])
 
 
-def test_predict_of_one_sample_is_a_direct_call(digits, monkeypatch):
+def test_predict_of_one_sample_is_a_direct_call(small_dae, digits, monkeypatch):
     dae = small_dae().fit(digits[:100])
     dae.predict(digits[:1])  # traces the function
 
@@ -218,7 +218,7 @@ def test_predict_of_one_sample_is_a_direct_call(digits, monkeypatch):
     assert np.median(timings) < 0.02
 
 
-def test_batched_inference_matches_one_batch(digits):
+def test_batched_inference_matches_one_batch(small_dae, digits):
     dae = small_dae().fit(digits[:100])
     batched = clone(dae).set_params(inference_batch_size=7)
     batched.model_, batched._inference_functions = dae.model_, {}
@@ -230,7 +230,7 @@ def test_batched_inference_matches_one_batch(digits):
     np.testing.assert_allclose(batched.predict(digits[:50]), dae.predict(digits[:50]), atol=1e-5)
 
 
-def test_random_state_none_leaves_global_rng_alone(tabular):
+def test_random_state_none_leaves_global_rng_alone(small_dae, tabular):
     np.random.seed(123)
     expected = np.random.random_sample()
     np.random.seed(123)

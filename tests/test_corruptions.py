@@ -8,15 +8,14 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
-from skdenoise import DenoisingAutoencoder, GaussianNoiser, MaskingNoiser, SaltPepperNoiser
+from skdenoise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser
 from skdenoise._training_data import CorruptedBatches, corrupt
 
 NOISERS = [MaskingNoiser, SaltPepperNoiser]
 
 
-def small_dae(**params):
-    defaults = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=1, random_state=0)
-    return DenoisingAutoencoder(**{**defaults, **params})
+# Settings of the small_dae fixture (tests/conftest.py) in this module.
+SMALL_DAE_DEFAULTS = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=1, random_state=0)
 
 
 def corrupted_mask(X, noisy):
@@ -188,7 +187,7 @@ def test_autoencoder_training_corrupts_afresh_every_epoch(noiser, tabular):
     assert not np.array_equal(masks[0], masks[1])
 
 
-def test_noise_and_score_noise_take_the_new_noisers(tabular):
+def test_noise_and_score_noise_take_the_new_noisers(small_dae, tabular):
     task = SaltPepperNoiser(fraction=0.1)
     dae = small_dae(noise=MaskingNoiser(fraction=0.25), score_noise=task).fit(tabular)
     X_noisy = corrupt(task, tabular, dae._seeds["score"])
@@ -196,7 +195,7 @@ def test_noise_and_score_noise_take_the_new_noisers(tabular):
     assert dae.predict(X_noisy).shape == tabular.shape
 
 
-def test_nested_fraction_parameter_is_settable():
+def test_nested_fraction_parameter_is_settable(small_dae):
     dae = small_dae(noise=MaskingNoiser(fraction=0.25), score_noise=SaltPepperNoiser())
     dae.set_params(noise__fraction=0.4, score_noise__fraction=0.2)
     params = dae.get_params()
@@ -204,7 +203,7 @@ def test_nested_fraction_parameter_is_settable():
     assert clone(dae).noise.fraction == 0.4
 
 
-def test_gridsearch_over_the_kind_of_corruption(tabular):
+def test_gridsearch_over_the_kind_of_corruption(small_dae, tabular):
     kinds = [GaussianNoiser(0.5), MaskingNoiser(fraction=0.25), SaltPepperNoiser(fraction=0.1)]
     search = GridSearchCV(
         small_dae(score_noise=MaskingNoiser(fraction=0.25)), {"noise": kinds}, cv=2
@@ -215,7 +214,7 @@ def test_gridsearch_over_the_kind_of_corruption(tabular):
     assert type(search.best_estimator_.noise) in tried
 
 
-def test_autoencoder_with_new_noisers_pickles(tabular):
+def test_autoencoder_with_new_noisers_pickles(small_dae, tabular):
     dae = small_dae(noise=SaltPepperNoiser(fraction=0.2, random_state=1)).fit(tabular)
     restored = pickle.loads(pickle.dumps(dae))
     assert restored.noise.get_params() == dae.noise.get_params()

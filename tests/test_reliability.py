@@ -12,10 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdenoise import DenoisingAutoencoder, TrainingDivergedError
 
-
-def small_dae(**params):
-    defaults = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=2, random_state=0)
-    return DenoisingAutoencoder(**{**defaults, **params})
+# Settings of the small_dae fixture (tests/conftest.py) in this module.
+SMALL_DAE_DEFAULTS = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=2, random_state=0)
 
 
 def exploding_data():
@@ -33,7 +31,7 @@ class InterruptAtEpoch(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
-def test_diverging_run_raises_and_stays_unfitted(capfd):
+def test_diverging_run_raises_and_stays_unfitted(small_dae, capfd):
     dae = small_dae(loss="mse", learning_rate=10.0, noise=None)
     with pytest.raises(TrainingDivergedError, match="diverged"):
         dae.fit(exploding_data())
@@ -43,7 +41,7 @@ def test_diverging_run_raises_and_stays_unfitted(capfd):
         check_is_fitted(dae)
 
 
-def test_failed_refit_keeps_the_previous_model(tabular):
+def test_failed_refit_keeps_the_previous_model(small_dae, tabular):
     dae = small_dae(loss="mse").fit(tabular)
     codes, n_iter = dae.transform(tabular), dae.n_iter_
     dae.set_params(learning_rate=10.0, noise=None)
@@ -53,7 +51,7 @@ def test_failed_refit_keeps_the_previous_model(tabular):
     np.testing.assert_array_equal(dae.transform(tabular), codes)
 
 
-def test_failed_warm_start_restores_weights_and_optimizer(tabular):
+def test_failed_warm_start_restores_weights_and_optimizer(small_dae, tabular):
     dae = small_dae(warm_start=True).fit(tabular)
     codes = dae.transform(tabular)
     iterations = int(dae.model_.optimizer.iterations.numpy())
@@ -65,7 +63,7 @@ def test_failed_warm_start_restores_weights_and_optimizer(tabular):
     assert dae.n_iter_ == 2 and len(dae.history_["loss"]) == 2
 
 
-def test_keyboard_interrupt_leaves_an_unfitted_estimator_unfitted(tabular):
+def test_keyboard_interrupt_leaves_an_unfitted_estimator_unfitted(small_dae, tabular):
     dae = small_dae(callbacks=[InterruptAtEpoch(0)])
     with pytest.raises(KeyboardInterrupt):
         dae.fit(tabular)

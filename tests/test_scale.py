@@ -13,13 +13,11 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skdenoise import DenoisingAutoencoder
 
-
-def small_dae(**params):
-    defaults = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=1, random_state=0)
-    return DenoisingAutoencoder(**{**defaults, **params})
+# Settings of the small_dae fixture (tests/conftest.py) in this module.
+SMALL_DAE_DEFAULTS = dict(latent_dim=3, hidden_layer_sizes=(16,), epochs=1, random_state=0)
 
 
-def test_partial_fit_streams_chunks(tabular):
+def test_partial_fit_streams_chunks(small_dae, tabular):
     dae = small_dae()
     for chunk in np.array_split(tabular, 3):
         dae.partial_fit(chunk)
@@ -31,7 +29,7 @@ def test_partial_fit_streams_chunks(tabular):
     assert dae.n_iter_ == 3
 
 
-def test_partial_fit_learns_over_many_chunks(tabular):
+def test_partial_fit_learns_over_many_chunks(small_dae, tabular):
     dae = small_dae(learning_rate=3e-3)
     before = None
     for _ in range(15):
@@ -42,20 +40,20 @@ def test_partial_fit_learns_over_many_chunks(tabular):
     assert dae.score(tabular) > before
 
 
-def test_partial_fit_keeps_optimizer_state(tabular):
+def test_partial_fit_keeps_optimizer_state(small_dae, tabular):
     dae = small_dae().partial_fit(tabular[:100])
     iterations = int(dae.model_.optimizer.iterations.numpy())
     dae.partial_fit(tabular[100:200])
     assert int(dae.model_.optimizer.iterations.numpy()) == 2 * iterations
 
 
-def test_partial_fit_with_explicit_pairs(tabular):
+def test_partial_fit_with_explicit_pairs(small_dae, tabular):
     noisy = np.clip(tabular + 0.1, 0, 1)
     dae = small_dae().partial_fit(noisy, tabular)
     assert dae.n_iter_ == 1
 
 
-def test_dask_ml_incremental_drives_partial_fit(tabular):
+def test_dask_ml_incremental_drives_partial_fit(small_dae, tabular):
     da = pytest.importorskip("dask.array")
     Incremental = pytest.importorskip("dask_ml.wrappers").Incremental
     X = da.from_array(tabular, chunks=(100, tabular.shape[1]))
@@ -89,7 +87,7 @@ def test_inference_on_a_read_only_memmap_runs_in_bounded_batches(tmp_path, digit
     assert dae.predict(X[:50]).shape == (50, 784)
 
 
-def test_partial_fit_streams_chunks_of_a_memmap_on_disk(tmp_path, tabular):
+def test_partial_fit_streams_chunks_of_a_memmap_on_disk(small_dae, tmp_path, tabular):
     path = tmp_path / "train.npy"
     np.save(path, tabular)
     X = np.load(path, mmap_mode="r")
@@ -127,7 +125,7 @@ def test_predict_and_inverse_transform_on_a_memmap_hold_only_their_output(tmp_pa
     np.testing.assert_allclose(denoised[:600], dae.predict(digits), atol=1e-5)
 
 
-def test_gridsearch_on_a_dask_cluster(tabular):
+def test_gridsearch_on_a_dask_cluster(small_dae, tabular):
     distributed = pytest.importorskip("distributed")
     import joblib
 
@@ -180,7 +178,7 @@ def test_mirrored_strategy_trains_on_two_logical_cpus():
     assert "replicas 2" in result.stdout and "ok" in result.stdout
 
 
-def test_warm_started_single_epochs_repeat_one_multi_epoch_fit(tabular):
+def test_warm_started_single_epochs_repeat_one_multi_epoch_fit(small_dae, tabular):
     # benchmarks/time_to_quality.py times skdenoise one warm-started epoch at
     # a time; that is only fair if it trains exactly like one long fit.
     whole = small_dae(epochs=3).fit(tabular)

@@ -16,13 +16,11 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
-
-def small_dae(**params):
-    defaults = dict(latent_dim=8, epochs=1, random_state=0)
-    return DenoisingAutoencoder(**{**defaults, **params})
+# Settings of the small_dae fixture (tests/conftest.py) in this module.
+SMALL_DAE_DEFAULTS = dict(latent_dim=8, epochs=1, random_state=0)
 
 
-def test_feature_names_out_and_pandas_output(digits):
+def test_feature_names_out_and_pandas_output(small_dae, digits):
     dae = small_dae().fit(digits[:100])
     names = dae.get_feature_names_out()
     assert list(names) == [f"denoisingautoencoder{i}" for i in range(8)]
@@ -36,7 +34,7 @@ def test_feature_names_out_and_pandas_output(digits):
         dae.transform(digits[:5])
 
 
-def test_union_with_pca_feeds_a_classifier(mnist_sample):
+def test_union_with_pca_feeds_a_classifier(small_dae, mnist_sample):
     X, y = mnist_sample
     model = make_pipeline(
         make_union(PCA(n_components=5), small_dae(latent_dim=6)),
@@ -49,7 +47,7 @@ def test_union_with_pca_feeds_a_classifier(mnist_sample):
     assert model.score(X[300:400], y[300:400]) > 0.3
 
 
-def test_gridsearch_over_latent_dim_needs_no_scorer(tabular):
+def test_gridsearch_over_latent_dim_needs_no_scorer(small_dae, tabular):
     search = GridSearchCV(
         small_dae(hidden_layer_sizes=(16,), epochs=3), {"latent_dim": [1, 3]}, cv=2
     ).fit(tabular)
@@ -58,7 +56,7 @@ def test_gridsearch_over_latent_dim_needs_no_scorer(tabular):
     assert np.all(search.cv_results_["mean_test_score"] < 0)
 
 
-def test_gridsearch_parallel_over_nested_noise_factor(tabular):
+def test_gridsearch_parallel_over_nested_noise_factor(small_dae, tabular):
     pipe = make_pipeline(MinMaxScaler(), small_dae(latent_dim=3, hidden_layer_sizes=(16,)))
     search = GridSearchCV(
         pipe,
@@ -72,7 +70,7 @@ def test_gridsearch_parallel_over_nested_noise_factor(tabular):
     assert pipe[-1].noise.noise_factor == 0.5 and not hasattr(pipe[-1], "model_")
 
 
-def test_set_params_reaches_the_noise():
+def test_set_params_reaches_the_noise(small_dae):
     dae = small_dae(noise=GaussianNoiser(noise_factor=0.5))
     dae.set_params(noise__noise_factor=0.2)
     assert dae.get_params()["noise__noise_factor"] == 0.2
@@ -87,7 +85,7 @@ def test_nested_noise_parameter_never_changes_the_shared_default():
     assert DenoisingAutoencoder().noise.noise_factor == 0.5
 
 
-def test_nested_noise_parameter_never_changes_a_noiser_given_to_others():
+def test_nested_noise_parameter_never_changes_a_noiser_given_to_others(small_dae):
     shared = GaussianNoiser(noise_factor=0.3, random_state=1)
     first = small_dae(noise=shared, score_noise=shared)
     second = small_dae(noise=shared)
@@ -100,19 +98,19 @@ def test_nested_noise_parameter_never_changes_a_noiser_given_to_others():
     assert shared.noise_factor == 0.3 and first.noise.noise_factor == 0.6
 
 
-def test_nested_noise_parameter_of_no_noise_is_an_error():
+def test_nested_noise_parameter_of_no_noise_is_an_error(small_dae):
     with pytest.raises(ValueError, match=r"noise__noise_factor.*noise is None"):
         small_dae(noise=None).set_params(noise__noise_factor=0.1)
 
 
-def test_set_params_still_rejects_unknown_parameters():
+def test_set_params_still_rejects_unknown_parameters(small_dae):
     with pytest.raises(ValueError, match="Invalid parameter 'not_a_parameter'"):
         small_dae().set_params(not_a_parameter=1)
     with pytest.raises(ValueError, match="Invalid parameter 'not_a_parameter'"):
         small_dae().set_params(noise__not_a_parameter=1)
 
 
-def test_clone_is_unfitted_and_equal(digits):
+def test_clone_is_unfitted_and_equal(small_dae, digits):
     dae = small_dae().fit(digits[:50])
     copy = clone(dae)
     assert not hasattr(copy, "model_")
@@ -120,7 +118,7 @@ def test_clone_is_unfitted_and_equal(digits):
     assert copy.noise is not dae.noise
 
 
-def test_pickle_round_trip_keeps_outputs_and_shared_weights(digits):
+def test_pickle_round_trip_keeps_outputs_and_shared_weights(small_dae, digits):
     dae = small_dae(warm_start=True).fit(digits[:100])
     restored = pickle.loads(pickle.dumps(dae))
     np.testing.assert_array_equal(restored.transform(digits[:10]), dae.transform(digits[:10]))
@@ -137,7 +135,7 @@ def test_pickle_round_trip_keeps_outputs_and_shared_weights(digits):
     )
 
 
-def test_pickled_model_loads_in_a_fresh_process(digits, tmp_path):
+def test_pickled_model_loads_in_a_fresh_process(small_dae, digits, tmp_path):
     dae = small_dae().fit(digits[:100])
     path = tmp_path / "dae.pkl"
     path.write_bytes(pickle.dumps(dae))
@@ -157,7 +155,7 @@ print("ok")
     assert result.stdout.strip().endswith("ok")
 
 
-def test_score_noise_scores_every_noise_level_on_the_same_task(tabular):
+def test_score_noise_scores_every_noise_level_on_the_same_task(small_dae, tabular):
     from skdenoise._training_data import corrupt
 
     task = GaussianNoiser(noise_factor=0.3)
