@@ -809,14 +809,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 X = corrupt(noise, X, self._seeds["score"])
         else:
             target = self._to_model_shape(target)
-        loss = 0.0
-        step = self.inference_batch_size
-        for start in range(0, X.shape[0], step):
-            reconstruction = self._run_batched(AUTOENCODER_NAME, X[start : start + step])
-            loss += elementwise_loss(
-                target[start : start + step], reconstruction, self.loss_
-            ).sum()
-        return -float(loss / target.size)
+        return -float(self._sample_losses(X, target).sum() / target.size)
 
     def score_samples(self, X):
         """Return minus the reconstruction loss of every sample.
@@ -862,14 +855,18 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         True
         """
         X = self._validate_for_inference(X)
-        scores = np.empty(X.shape[0], dtype=np.float64)
+        return -self._sample_losses(X, X) / (X.size // max(len(X), 1))
+
+    def _sample_losses(self, X, target):
+        """Sum of the `loss_` of every sample's reconstruction, in batches."""
+        losses = np.empty(X.shape[0], dtype=np.float64)
         step = self.inference_batch_size
         for start in range(0, X.shape[0], step):
-            batch = X[start : start + step]
-            reconstruction = self._run_batched("autoencoder", batch)
-            losses = elementwise_loss(batch, reconstruction, self.loss_)
-            scores[start : start + step] = -losses.reshape(len(batch), -1).mean(axis=1)
-        return scores
+            batch = slice(start, start + step)
+            reconstruction = self._run_batched(AUTOENCODER_NAME, X[batch])
+            values = elementwise_loss(target[batch], reconstruction, self.loss_)
+            losses[batch] = values.reshape(len(values), -1).sum(axis=1)
+        return losses
 
     def _validate_for_inference(self, X):
         check_is_fitted(self)
