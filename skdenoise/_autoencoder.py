@@ -26,6 +26,7 @@ from ._architectures import (
     build_conv_autoencoder,
     build_dense_autoencoder,
 )
+from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
 from ._input import (
     check_sample_shape,
     reject_time_dtypes,
@@ -651,6 +652,14 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 multiple_of=replicas,
             ).as_tf_dataset(1)
         callbacks = [StopOnNonFiniteLoss()]
+        if has_batch_norm(model):
+            callbacks.append(
+                PreciseBatchNorm(
+                    batches.sample_inputs(PRECISE_STATISTICS_SAMPLES),
+                    steps_per_epoch=len(batches),
+                    batch_size=inference_batch_size,
+                )
+            )
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(

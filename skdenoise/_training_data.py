@@ -148,6 +148,31 @@ class CorruptedBatches:
             np.asarray(targets, dtype=np.float32),
         )
 
+    def sample_inputs(self, n_samples):
+        """Up to `n_samples` inputs drawn at random, corrupted like in training.
+
+        The draw and its noise follow from `seed` and `first_epoch`, apart
+        from those of the epochs.
+
+        Parameters
+        ----------
+        n_samples : int
+            Most inputs to return.
+
+        Returns
+        -------
+        inputs : ndarray of float32 of shape (min(n_samples, len(targets)), ...)
+        """
+        rng = np.random.default_rng([self.seed, self.first_epoch, 1])
+        rows = np.sort(rng.permutation(len(self.targets))[:n_samples])
+        if self.inputs is not None:
+            inputs = self.inputs[rows]
+        elif self.noise is None:
+            inputs = self.targets[rows]
+        else:
+            inputs = corrupt(self.noise, self.targets[rows], int(rng.integers(MAX_SEED)))
+        return np.asarray(inputs, dtype=np.float32)
+
     def as_tf_dataset(self, epochs):
         """The batches of `epochs` epochs in a row, as one ``tf.data.Dataset``.
 

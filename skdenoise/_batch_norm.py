@@ -1,0 +1,120 @@
+"""Batch-normalisation statistics that match the trained weights.
+
+A ``BatchNormalization`` layer normalises with the statistics of each batch
+while it trains, and with moving averages of them (momentum 0.99) at
+inference. After few steps, as in short fits, grid searches and
+``partial_fit`` chunks, those averages still hold mostly their initial
+values and lag behind the weights: the model then predicts worse than the
+mean of the data, and its validation loss rises while its training loss
+falls. Recomputing the statistics over training inputs with the final
+weights ("precise BatchNorm", Wu & Johnson 2021) removes the lag at any
+number of steps.
+"""
+
+import keras
+import numpy as np
+
+# Inputs over which the statistics are computed: enough for estimates whose
+# error is far below the batch-to-batch spread, few enough that each
+# recomputation costs a small fraction of an epoch.
+PRECISE_STATISTICS_SAMPLES = 4096
+
+
+def _chain(model):
+    """The layers of a chain of nested sequential models, input to output."""
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.Sequential):
+            yield from _chain(layer)
+        else:
+            yield layer
+
+
+def has_batch_norm(model):
+    """Whether `model` holds any ``BatchNormalization`` layer."""
+    return any(isinstance(layer, keras.layers.BatchNormalization) for layer in _chain(model))
+
+
+def set_population_statistics(model, inputs, batch_size):
+    """Set the moving statistics of every batch normalisation to exact ones.
+
+    Layer by layer, from the input on, each ``BatchNormalization`` layer
+    gets the mean and variance of the values it receives when the model
+    runs in inference mode on `inputs`, with the statistics of the layers
+    before it already set. Inference then normalises every layer's input
+    exactly, whatever the number of training steps.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A chain of layers, or of sequential models of layers, as the
+        builders of :mod:`skdenoise._architectures` make.
+
+    inputs : ndarray of float32 of shape (n_samples, ...)
+        Training inputs, as the model sees them in training (corrupted).
+
+    batch_size : int
+        Samples per forward pass, to bound memory.
+    """
+    chain = list(_chain(model))
+    for index, layer in enumerate(chain):
+        if not isinstance(layer, keras.layers.BatchNormalization):
+            continue
+        count, total, total_of_squares = 0, 0.0, 0.0
+        for start in range(0, len(inputs), batch_size):
+            values = inputs[start : start + batch_size]
+            for previous in chain[:index]:
+                values = previous(values, training=False)
+            # Per channel (the last axis), in float64 so that the variance,
+            # a difference of two sums, keeps its precision.
+            values = np.asarray(values, dtype=np.float64)
+            values = values.reshape(-1, values.shape[-1])
+            count += len(values)
+            total = total + values.sum(axis=0)
+            total_of_squares = total_of_squares + np.square(values).sum(axis=0)
+        mean = total / count
+        variance = np.maximum(total_of_squares / count - np.square(mean), 0.0)
+        layer.moving_mean.assign(mean.astype(np.float32))
+        layer.moving_variance.assign(variance.astype(np.float32))
+
+
+class PreciseBatchNorm(keras.callbacks.Callback):
+    """Recompute batch-normalisation statistics after each epoch's last step.
+
+    The callback runs before the epoch's validation, so ``val_loss``,
+    early stopping and the weights it restores all use statistics that
+    match the weights of that epoch.
+
+    Parameters
+    ----------
+    inputs : ndarray of float32 of shape (n_samples, ...)
+        Training inputs to compute the statistics over.
+
+    steps_per_epoch : int
+        Training steps in one epoch.
+
+    batch_size : int
+        Samples per forward pass of the recomputation.
+    """
+
+    def __init__(self, inputs, *, steps_per_epoch, batch_size):
+        super().__init__()
+        self.inputs = inputs
+        self.steps_per_epoch = steps_per_epoch
+        self.batch_size = batch_size
+        self._stale = False
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._stale = batch != self.steps_per_epoch - 1
+        if not self._stale:
+            self._recompute()
+
+    def on_train_end(self, logs=None):
+        # Training stopped within an epoch, by a callback.
+        if self._stale:
+            self._recompute()
+
+    def _recompute(self):
+        set_population_statistics(self.model, self.inputs, self.batch_size)
+        self._stale = False
