@@ -216,7 +216,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` and, with validation, ``"val_loss"``, over all
-        fits of a warm-started estimator.
+        fits of a warm-started estimator. Every list has `n_iter_` values;
+        epochs without validation, such as those of :meth:`partial_fit`
+        after a :meth:`fit` that had it, have NaN.
 
     n_iter_ : int
         Number of epochs trained, over all fits of a warm-started estimator.
@@ -517,11 +519,15 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         self.model_ = model
         self._inference_functions = {}
+        # One value per epoch under every key: NaN where a fit did not
+        # record it, such as the validation loss of partial_fit's epochs.
+        n_epochs = len(history["loss"])
         self.history_ = {
-            key: self.history_.get(key, []) + history.get(key, [])
+            key: self.history_.get(key, [np.nan] * self.n_iter_)
+            + history.get(key, [np.nan] * n_epochs)
             for key in {**self.history_, **history}
         }
-        self.n_iter_ += len(history["loss"])
+        self.n_iter_ += n_epochs
         return self
 
     def _initialize(self, n_features, sample_shape):

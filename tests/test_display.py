@@ -10,6 +10,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from sklearn.exceptions import NotFittedError
 
+import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.display import (
     DenoisingDisplay,
@@ -385,6 +386,22 @@ def test_training_curve_display_from_estimator(fitted_dae):
     np.testing.assert_allclose(display.val_line_.get_ydata(), dae.history_["val_loss"])
     assert display.best_epoch_ == int(np.argmin(dae.history_["val_loss"])) + 1
     assert display.ax_.get_ylabel() == "Loss (binary_crossentropy)"
+
+
+def test_training_curve_display_after_fit_then_partial_fit(tmp_path):
+    X = np.random.RandomState(0).uniform(size=(60, 6)).astype(np.float32)
+    dae = DenoisingAutoencoder(latent_dim=2, hidden_layer_sizes=(8,), epochs=2, random_state=0)
+    dae.fit(X).partial_fit(X)
+    # partial_fit makes no validation split: its epoch has no val_loss.
+    assert len(dae.history_["loss"]) == len(dae.history_["val_loss"]) == dae.n_iter_ == 3
+    assert np.isnan(dae.history_["val_loss"][2])
+    display = TrainingCurveDisplay.from_estimator(dae)
+    np.testing.assert_allclose(display.val_line_.get_ydata(), dae.history_["val_loss"])
+    assert display.best_epoch_ in (1, 2)
+    dae.save(tmp_path / "dae.skd")
+    np.testing.assert_array_equal(
+        skdenoise.load(tmp_path / "dae.skd").history_["val_loss"], dae.history_["val_loss"]
+    )
 
 
 def test_training_curve_display_from_history():
