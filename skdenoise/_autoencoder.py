@@ -144,9 +144,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     learning_rate : float, default=1e-3
         Learning rate of the Adam optimizer.
 
-    loss : {"auto", "binary_crossentropy", "mse", "mean_squared_error", \
-            "mae", "mean_absolute_error"}, default="auto"
-        Reconstruction loss. ``"auto"`` is ``"binary_crossentropy"`` when the
+    loss : str, default="auto"
+        Reconstruction loss: ``"auto"``, ``"binary_crossentropy"``,
+        ``"mean_squared_error"`` (or ``"mse"``), or ``"mean_absolute_error"``
+        (or ``"mae"``). ``"auto"`` is ``"binary_crossentropy"`` when the
         clean targets of the first fit (`X`, or `y` with explicit pairs) lie
         in [0, 1], as scaled pixels do, and ``"mean_squared_error"``
         otherwise; `loss_` tells which. Binary cross-entropy needs targets
@@ -182,8 +183,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         Continue training the fitted model on the next call to :meth:`fit`
         instead of starting anew.
 
-    distribution_strategy : {"mirrored", "multi_worker_mirrored"} or None, \
-            default=None
+    distribution_strategy : {"mirrored", "multi_worker_mirrored"} or None, default=None
         Data-parallel training with :mod:`tf.distribute`. ``"mirrored"``:
         synchronous training on all GPUs of this process (on all logical CPU
         devices when there is no GPU) with ``tf.distribute.MirroredStrategy``.
@@ -226,8 +226,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     architecture_ : {"conv", "dense"}
         Architecture used.
 
-    loss_ : {"binary_crossentropy", "mean_squared_error", \
-            "mean_absolute_error"}
+    loss_ : {"binary_crossentropy", "mean_squared_error", "mean_absolute_error"}
         Loss the model is trained with, `loss` resolved; :meth:`score` and
         :meth:`score_samples` use it too.
 

@@ -1,5 +1,6 @@
 """Behaviour of DenoisingAutoencoder."""
 
+import pydoc
 import time
 
 import keras
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from skdenoise import GaussianNoiser
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise._losses import elementwise_loss
 from skdenoise._training_data import CorruptedBatches
 
@@ -260,3 +261,16 @@ def test_batches_split_evenly_between_replicas(digits):
     )
     sizes = [len(inputs) for inputs, _ in batches.as_tf_dataset(1)]
     assert sizes == [8] * 6 + [4]
+
+
+@pytest.mark.parametrize(
+    "parameter", ["loss : ", "distribution_strategy : ", "loss_ : ", "output_activation : "]
+)
+def test_help_shows_option_lists_on_one_line(parameter):
+    text = pydoc.render_doc(DenoisingAutoencoder, renderer=pydoc.plaintext)
+    # pydoc draws a class's documentation behind " |  ".
+    lines = [line.lstrip(" |").rstrip() for line in text.splitlines()]
+    (line,) = [line for line in lines if line.startswith(parameter)]
+    # A continued docstring line would leave its indentation inside the list.
+    assert "  " not in line
+    assert line.count("{") == line.count("}")
