@@ -3,13 +3,11 @@
 Each builder is a plain function of explicit arguments that returns an
 uncompiled ``keras.Model`` made of two nested models, ``encoder`` and
 ``decoder``, so the estimator can expose both without holding separate copies
-of their weights.
+of their weights. Keras is imported inside the builders: importing this
+module does not start TensorFlow.
 """
 
 import math
-
-import keras
-from keras import layers
 
 AUTOENCODER_NAME = "autoencoder"
 ENCODER_NAME = "encoder"
@@ -24,6 +22,8 @@ class _SeedSequence:
         self._count = 0
 
     def glorot(self):
+        import keras
+
         self._count += 1
         return keras.initializers.GlorotUniform(seed=self._seed + self._count)
 
@@ -65,6 +65,9 @@ def build_conv_autoencoder(image_shape, latent_dim, *, output_activation, seed):
         Autoencoder whose layers named ``"encoder"`` and ``"decoder"`` are
         the two halves.
     """
+    import keras
+    from keras import layers
+
     height, width, channels = image_shape
     seeds = _SeedSequence(seed)
     conv = dict(kernel_size=3, padding="same", activation="relu")
@@ -147,6 +150,9 @@ def build_dense_autoencoder(
         Autoencoder whose layers named ``"encoder"`` and ``"decoder"`` are
         the two halves.
     """
+    import keras
+    from keras import layers
+
     seeds = _SeedSequence(seed)
     hidden = [
         layers.Dense(units, activation="relu", kernel_initializer=seeds.glorot())
@@ -179,5 +185,7 @@ def build_dense_autoencoder(
 
 
 def _join(encoder, decoder, input_shape):
+    import keras
+
     inputs = keras.Input(shape=input_shape)
     return keras.Model(inputs, decoder(encoder(inputs)), name=AUTOENCODER_NAME)

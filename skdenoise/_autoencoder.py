@@ -6,9 +6,7 @@ import functools
 import warnings
 from numbers import Integral, Real
 
-import keras
 import numpy as np
-import tensorflow as tf
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -26,7 +24,7 @@ from ._architectures import (
     build_conv_autoencoder,
     build_dense_autoencoder,
 )
-from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
+from ._backend import require_tensorflow
 from ._input import (
     check_sample_shape,
     reject_time_dtypes,
@@ -40,11 +38,8 @@ from ._losses import (
     elementwise_loss,
     resolve_loss,
 )
-from ._multi_worker import fit_across_workers, multi_worker_strategy
-from ._noise import GaussianNoiser
-from ._persistence import read_estimator_file, write_estimator_file
+from ._noise import GaussianNoiser, corrupt
 from ._random import derive_seeds
-from ._training_data import CorruptedBatches, StopOnNonFiniteLoss, corrupt
 
 # Parameters holding a noise transformer, whose nested parameters are set on
 # a copy (see DenoisingAutoencoder.set_params).
@@ -474,6 +469,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return self._fit(X, y, epochs=1, continue_training=True, validate=False)
 
     def _fit(self, X, y, *, epochs, continue_training, validate=True):
+        require_tensorflow()
         # Any failure, interruption included, puts back the state before the
         # call: fitted attributes, model weights and optimizer state.
         state = self.__dict__.copy()
@@ -587,6 +583,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             return self._build_and_compile()
 
     def _build_and_compile(self):
+        import keras
+
         output_activation = self.output_activation
         if output_activation == "auto":
             is_bce = self.loss_ == "binary_crossentropy"
@@ -614,6 +612,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _fit_epochs(self, model, train, validation, epochs):
         """Run Keras training; return the per-epoch history as plain lists."""
+        import keras
+        import tensorflow as tf
+
+        from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
+        from ._multi_worker import fit_across_workers
+        from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
+
         strategy = model.distribute_strategy
         replicas = strategy.num_replicas_in_sync
         across_workers = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
@@ -909,6 +914,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         # tf.function with a batch-agnostic signature is traced once per model.
         function = self._inference_functions.get(part)
         if function is None:
+            import tensorflow as tf
+
             network = self.model_ if part == AUTOENCODER_NAME else self.model_.get_layer(part)
             spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
             # A partial, not a lambda: TensorFlow keys its retracing warning
@@ -955,6 +962,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         (2, 2)
         """
         check_is_fitted(self)
+        from ._persistence import write_estimator_file
+
         write_estimator_file(
             path,
             class_name=type(self).__name__,
@@ -1075,6 +1084,9 @@ def load(path):
     >>> bool(np.array_equal(loaded.transform(X), dae.transform(X)))
     True
     """
+    require_tensorflow()
+    from ._persistence import read_estimator_file
+
     params, fitted, model = read_estimator_file(
         path,
         class_name=DenoisingAutoencoder.__name__,
@@ -1106,6 +1118,10 @@ def _distribution_scope(name):
     """The scope of the named tf.distribute strategy, or a null context."""
     if name is None:
         return contextlib.nullcontext()
+    import tensorflow as tf
+
+    from ._multi_worker import multi_worker_strategy
+
     if name == "multi_worker_mirrored":
         return multi_worker_strategy().scope()
     devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")

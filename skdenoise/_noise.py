@@ -9,6 +9,7 @@ from sklearn.base import (
     OneToOneFeatureMixin,
     TransformerMixin,
     _fit_context,
+    clone,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
@@ -529,3 +530,40 @@ class SaltPepperNoiser(_BaseNoiser):
 # The noisers that the safe file format may save and construct, by class
 # name. A new noiser is saved once it is listed here.
 SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)}
+
+
+def corrupt(noise, X, seed):
+    """Corrupt `X` with a fresh copy of the `noise` transformer.
+
+    The copy's ``random_state``, where it has one, is set to `seed`, so every
+    call with another seed draws new noise and the same seed repeats it.
+
+    Parameters
+    ----------
+    noise : transformer
+        Any scikit-learn transformer that maps a 2-D array to one of the same
+        shape.
+
+    X : ndarray of shape (n_samples, ...)
+        Clean data; samples of more than one dimension are flattened for the
+        transformer and reshaped back.
+
+    seed : int, RandomState instance or None
+        Seed for the transformer; None keeps the transformer's own.
+
+    Returns
+    -------
+    X_noisy : ndarray of float32, same shape as `X`
+    """
+    noiser = clone(noise)
+    if seed is not None and "random_state" in noiser.get_params(deep=False):
+        noiser.set_params(random_state=seed)
+    flat = X.reshape(X.shape[0], -1)
+    noisy = np.asarray(noiser.fit_transform(flat), dtype=np.float32)
+    if noisy.shape != flat.shape:
+        raise ValueError(
+            f"The noise transformer {noise!r} returned an array of shape "
+            f"{noisy.shape} for input of shape {flat.shape}; it must keep the "
+            "shape of its input."
+        )
+    return noisy.reshape(X.shape)

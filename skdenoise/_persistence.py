@@ -26,7 +26,6 @@ import os
 import tempfile
 import zipfile
 
-import keras
 import numpy as np
 
 from ._noise import SAFE_NOISERS
@@ -100,6 +99,8 @@ def write_estimator_file(path, *, class_name, params, fitted, model):
     ValueError
         If a value cannot be saved in the safe format.
     """
+    import keras
+
     document = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -296,6 +297,8 @@ def _check_model_config(config, path):
 
 
 def _load_model(model_bytes, path):
+    import keras
+
     try:
         with zipfile.ZipFile(io.BytesIO(model_bytes)) as keras_archive:
             config = json.loads(_read_member(keras_archive, "config.json", _MAX_JSON_BYTES))

@@ -15,7 +15,7 @@ from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils.validation import check_is_fitted
 
 from ._input import resolve_image_shape
-from ._training_data import corrupt
+from ._noise import corrupt
 
 __all__ = ["DenoisingDisplay", "TrainingCurveDisplay"]
 

@@ -9,7 +9,8 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skdenoise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser
-from skdenoise._training_data import CorruptedBatches, corrupt
+from skdenoise._noise import corrupt
+from skdenoise._training_data import CorruptedBatches
 
 NOISERS = [MaskingNoiser, SaltPepperNoiser]
 

@@ -156,7 +156,7 @@ print("ok")
 
 
 def test_score_noise_scores_every_noise_level_on_the_same_task(small_dae, tabular):
-    from skdenoise._training_data import corrupt
+    from skdenoise._noise import corrupt
 
     task = GaussianNoiser(noise_factor=0.3)
     scores = {}
