@@ -940,9 +940,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         Parameters
         ----------
-        path : str or path-like
-            Where to write. An existing file is replaced only once the new
-            one is complete.
+        path : str, path-like or file object
+            Where to write: a file in an existing folder, replaced only once
+            the new one is complete, or a binary file object open for
+            writing. The output configuration of :meth:`set_output` is saved
+            too.
 
         See Also
         --------
@@ -1010,6 +1012,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 value = np.asarray(value, dtype=object)
             elif name == "image_shape_" and value is not None:
                 value = tuple(int(v) for v in value)
+            elif name == "_sklearn_output_config":
+                value = _output_config_from_json(value)
             setattr(self, name, value)
         if "loss_" not in fitted:
             # Files from before loss="auto" name their loss only as a parameter.
@@ -1051,8 +1055,9 @@ def load(path):
 
     Parameters
     ----------
-    path : str or path-like
-        File written by :meth:`DenoisingAutoencoder.save`.
+    path : str, path-like or file object
+        File written by :meth:`DenoisingAutoencoder.save`, or a binary file
+        object open for reading it.
 
     Returns
     -------
@@ -1107,7 +1112,19 @@ _SAVED_ATTRIBUTES = (
     "loss_",
     "_n_features_out",
     "_seeds",
+    # set_output's configuration, such as {"transform": "pandas"}.
+    "_sklearn_output_config",
 )
+
+
+def _output_config_from_json(config):
+    """set_output's configuration as read from a file, checked."""
+    if not isinstance(config, dict) or not all(
+        key == "transform" and value in ("default", "pandas", "polars")
+        for key, value in config.items()
+    ):
+        raise ValueError(f"The file has a malformed output configuration: {config!r}.")
+    return config
 
 
 def _is_seed(random_state):

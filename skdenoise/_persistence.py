@@ -77,9 +77,9 @@ def write_estimator_file(path, *, class_name, params, fitted, model):
 
     Parameters
     ----------
-    path : str or path-like
-        Where to write. An existing file is replaced only once the new one is
-        complete.
+    path : str, path-like or file object
+        Where to write: a file in an existing folder, replaced only once the
+        new one is complete, or a binary file object open for writing.
 
     class_name : str
         Name of the estimator's class.
@@ -112,13 +112,23 @@ def write_estimator_file(path, *, class_name, params, fitted, model):
     with tempfile.TemporaryDirectory() as tmp:
         model_path = os.path.join(tmp, _MODEL_MEMBER)
         model.save(model_path)
+        if hasattr(path, "write"):
+            _write_archive(path, document, model_path)
+            return
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"Cannot save to {os.fspath(path)!r}: no folder {folder!r}.")
         # Written whole to a temporary name first: a crash mid-save never
         # leaves a truncated file where a good one was.
         partial = f"{os.fspath(path)}.partial"
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(_ESTIMATOR_MEMBER, json.dumps(document, indent=1))
-            archive.write(model_path, _MODEL_MEMBER)
+        _write_archive(partial, document, model_path)
         os.replace(partial, path)
+
+
+def _write_archive(file, document, model_path):
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_ESTIMATOR_MEMBER, json.dumps(document, indent=1))
+        archive.write(model_path, _MODEL_MEMBER)
 
 
 def read_estimator_file(path, *, class_name, param_names):
@@ -126,8 +136,8 @@ def read_estimator_file(path, *, class_name, param_names):
 
     Parameters
     ----------
-    path : str or path-like
-        The file.
+    path : str, path-like or file object
+        The file, or a binary file object open for reading.
 
     class_name : str
         The only estimator class the caller accepts.
@@ -155,17 +165,33 @@ def read_estimator_file(path, *, class_name, param_names):
         If the file is not a complete estimator file of `class_name`, or
         names classes or functions that are not allowed.
     """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"No such file: {path!r}")
+    if hasattr(path, "read"):
+        source = io.BytesIO(path.read())
+        path = getattr(path, "name", "the file object")
+    else:
+        source = path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"No such file: {path!r}")
+    start = b""
     try:
-        with zipfile.ZipFile(path) as archive:
+        start = _first_bytes(source, 4)
+        # Python's zipfile would also open other files that end in a zip,
+        # such as a pickle holding a Keras model.
+        if start != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"it starts with {start!r}, not with a zip header")
+        with zipfile.ZipFile(source) as archive:
+            if _ESTIMATOR_MEMBER not in archive.namelist():
+                raise ValueError(
+                    f"{path!r} is not a skdenoise estimator file: it has no "
+                    f"{_ESTIMATOR_MEMBER!r}.{_foreign_zip_hint(archive.namelist())}"
+                )
             document = _read_document(archive)
             model_bytes = _read_member(archive, _MODEL_MEMBER, _MAX_MODEL_BYTES)
     except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError) as error:
         raise ValueError(
             f"{path!r} is not a readable skdenoise estimator file "
-            f"(empty, truncated or of another format): {error}"
+            f"(empty, truncated or of another format): {error}."
+            f"{_foreign_file_hint(start)}"
         ) from error
     if document.get("class") != class_name:
         raise ValueError(
@@ -238,6 +264,37 @@ def _safe_noiser_names():
 
 
 # -------------------------------------------------------------------- model
+
+
+def _foreign_zip_hint(names):
+    """What a zip file that is no skdenoise file probably is."""
+    if "schema.json" in names:
+        return " It looks like a skops file: load it with skops.io.load."
+    if "config.json" in names and "metadata.json" in names:
+        return (
+            " It looks like a Keras model file (.keras): load the network with "
+            "keras.saving.load_model, or save the estimator with "
+            "DenoisingAutoencoder.save."
+        )
+    return ""
+
+
+def _first_bytes(source, count):
+    if isinstance(source, io.BytesIO):
+        return source.getvalue()[:count]
+    with open(source, "rb") as file:
+        return file.read(count)
+
+
+def _foreign_file_hint(start):
+    """What a file that is no zip file probably is, from its first bytes."""
+    # Every pickle of protocol 2 and later, joblib's included, opens so.
+    if start[:1] == b"\x80":
+        return (
+            " It looks like a pickle or joblib file: load it with joblib.load, "
+            "and only if you trust its source, since loading runs code from it."
+        )
+    return ""
 
 
 def _read_member(archive, name, limit):

@@ -218,3 +218,58 @@ def test_the_file_format_module_does_not_import_the_estimator():
         if isinstance(node, ast.ImportFrom) and node.module is not None
     }
     assert "_autoencoder" not in imported and "skdenoise._autoencoder" not in imported
+
+
+def test_set_output_survives(tabular, tmp_path):
+    pd = pytest.importorskip("pandas")
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0).fit(tabular)
+    dae.set_output(transform="pandas").save(tmp_path / "pandas.skd")
+    codes = skdenoise.load(tmp_path / "pandas.skd").transform(tabular[:3])
+    assert isinstance(codes, pd.DataFrame)
+    assert list(codes.columns) == list(dae.get_feature_names_out())
+
+
+def test_a_malformed_output_configuration_is_refused(saved, tmp_path):
+    def run_code(document):
+        document["fitted"]["_sklearn_output_config"] = {"transform": "os.system"}
+        return document
+
+    with pytest.raises(ValueError, match="malformed output configuration"):
+        skdenoise.load(_rewrite(saved, tmp_path / "o.skd", document=run_code))
+
+
+def test_save_and_load_binary_file_objects(fitted, digits):
+    buffer = io.BytesIO()
+    fitted.save(buffer)
+    buffer.seek(0)
+    loaded = skdenoise.load(buffer)
+    np.testing.assert_array_equal(loaded.transform(digits[:5]), fitted.transform(digits[:5]))
+
+
+def test_load_from_an_open_file(fitted, saved, digits):
+    with open(saved, "rb") as file:
+        loaded = skdenoise.load(file)
+    np.testing.assert_array_equal(loaded.predict(digits[:5]), fitted.predict(digits[:5]))
+
+
+def test_saving_into_a_missing_folder_names_the_folder(fitted, tmp_path):
+    target = tmp_path / "missing" / "dae.skd"
+    with pytest.raises(FileNotFoundError, match="missing") as error:
+        fitted.save(target)
+    assert ".partial" not in str(error.value)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_joblib_file_is_named_with_a_hint(fitted, tmp_path):
+    joblib = pytest.importorskip("joblib")
+    path = tmp_path / "dae.joblib"
+    joblib.dump(fitted, path)
+    with pytest.raises(ValueError, match="dae.joblib.*pickle or joblib file"):
+        skdenoise.load(path)
+
+
+def test_a_keras_file_is_named_with_a_hint(fitted, tmp_path):
+    path = tmp_path / "model.keras"
+    fitted.model_.save(path)
+    with pytest.raises(ValueError, match="model.keras.*Keras model file"):
+        skdenoise.load(path)
