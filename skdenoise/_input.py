@@ -60,6 +60,39 @@ def as_image_shape(image_shape):
     return shape if len(shape) == 3 else (*shape, 1)
 
 
+def flatten_images(X, input_name="X"):
+    """A stack of images as flat rows, with the shape of one image.
+
+    Parameters
+    ----------
+    X : array-like
+        2-D data, or images of shape ``(n_samples, height, width[, channels])``.
+
+    input_name : str, default="X"
+        Name of the argument for error messages.
+
+    Returns
+    -------
+    X_flat : array-like
+        `X` itself when it is 2-D (or not an array), else an ndarray of shape
+        ``(n_samples, height * width * channels)``.
+
+    sample_shape : tuple of int or None
+        Shape of one image, None for 2-D data.
+    """
+    ndim = _ndim(X)
+    if ndim is None or ndim <= 2:
+        return X, None
+    X = np.asarray(X)
+    if ndim > 4:
+        raise ValueError(
+            f"{input_name} must be 2-D (n_samples, n_features) or a stack of "
+            "images (n_samples, height, width[, channels]); got an array "
+            f"of shape {X.shape}."
+        )
+    return X.reshape(X.shape[0], -1), X.shape[1:]
+
+
 def validate_samples(estimator, X, *, reset, input_name="X"):
     """Validate `X` and return it as float32, flattened, with its sample shape.
 
@@ -88,18 +121,7 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
         Shape of one sample when `X` was given as images, None for 2-D data.
     """
     reject_time_dtypes(X, input_name)
-    ndim = _ndim(X)
-    sample_shape = None
-    if ndim is not None and ndim > 2:
-        X = np.asarray(X)
-        if ndim > 4:
-            raise ValueError(
-                f"{input_name} must be 2-D (n_samples, n_features) or a stack of "
-                "images (n_samples, height, width[, channels]); got an array "
-                f"of shape {X.shape}."
-            )
-        sample_shape = X.shape[1:]
-        X = X.reshape(X.shape[0], -1)
+    X, sample_shape = flatten_images(X, input_name)
     X = validate_data(
         estimator,
         X,

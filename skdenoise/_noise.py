@@ -14,7 +14,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
-from ._input import reject_time_dtypes
+from ._input import flatten_images, reject_time_dtypes
 from ._random import check_generator
 from ._value_range import lies_in_unit_interval
 
@@ -77,8 +77,9 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Data to corrupt later.
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Data to corrupt later: rows, or a stack of images.
 
         y : Ignored
             Not used, present for API consistency by convention.
@@ -90,6 +91,7 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         self._check_params()
         reject_time_dtypes(X)
+        X, _ = flatten_images(X)
         validate_data(self, X, reset=True, dtype=_FLOAT_DTYPES)
         return self
 
@@ -98,25 +100,29 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Data to corrupt.
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or \
+                (n_samples, height, width[, channels])
+            Data to corrupt: rows, or a stack of images, whose values are
+            corrupted as the flat rows of the images.
 
         Returns
         -------
-        X_noisy : ndarray of shape (n_samples, n_features)
+        X_noisy : ndarray of the shape of `X`
             Corrupted data, of the same floating dtype as `X` (float64 for
             integer input).
         """
         self._validate_params()
         self._check_params()
         reject_time_dtypes(X)
+        X, sample_shape = flatten_images(X)
         if hasattr(self, "n_features_in_"):
             X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
         else:
             # Stateless: no fit is needed, and transform leaves an unfitted
             # noiser unfitted.
             X = check_array(X, dtype=_FLOAT_DTYPES)
-        return self._corrupt(X, check_generator(self.random_state))
+        X_noisy = self._corrupt(X, check_generator(self.random_state))
+        return X_noisy if sample_shape is None else X_noisy.reshape(len(X), *sample_shape)
 
     def _check_params(self):
         pass

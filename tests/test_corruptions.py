@@ -220,3 +220,25 @@ def test_autoencoder_with_new_noisers_pickles(small_dae, tabular):
     restored = pickle.loads(pickle.dumps(dae))
     assert restored.noise.get_params() == dae.noise.get_params()
     np.testing.assert_array_equal(restored.transform(tabular), dae.transform(tabular))
+
+
+@pytest.mark.parametrize("noiser_class", [GaussianNoiser, *NOISERS])
+@pytest.mark.parametrize("image_shape", [(6, 6), (6, 6, 3)])
+def test_noisers_corrupt_image_stacks_in_their_shape(noiser_class, image_shape):
+    images = np.random.RandomState(0).uniform(0.1, 0.9, size=(5, *image_shape))
+    noiser = noiser_class(random_state=0)
+    noisy = noiser.transform(images)
+    assert noisy.shape == images.shape
+    # The values are corrupted as the flat rows of the images.
+    flat = noiser.transform(images.reshape(5, -1))
+    np.testing.assert_array_equal(noisy.reshape(5, -1), flat)
+    fitted = clone(noiser).fit(images)
+    assert fitted.n_features_in_ == np.prod(image_shape)
+    np.testing.assert_array_equal(fitted.transform(images), noisy)
+    with pytest.raises(ValueError, match="features"):
+        fitted.transform(images[:, :3])
+
+
+def test_noisers_refuse_arrays_of_more_than_four_dimensions():
+    with pytest.raises(ValueError, match="stack of images"):
+        GaussianNoiser().transform(np.zeros((2, 3, 3, 1, 1)))
