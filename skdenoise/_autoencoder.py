@@ -26,11 +26,11 @@ from ._architectures import (
 )
 from ._backend import require_tensorflow
 from ._input import (
-    check_sample_shape,
     reject_time_dtypes,
     resolve_image_shape,
     validate_samples,
     validate_target,
+    warn_if_unscaled_pixels,
 )
 from ._losses import (
     LOSS_NAMES,
@@ -486,7 +486,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _fit_unguarded(self, X, y, epochs, continue_training, validate):
         first_call = not (continue_training and hasattr(self, "model_"))
-        X, sample_shape = validate_samples(self, X, reset=first_call)
+        X, sample_shape = validate_samples(
+            self,
+            X,
+            reset=first_call,
+            fitted_image_shape=None if first_call else self.image_shape_,
+        )
         y = validate_target(y, X)
         target = X if y is None else y
         loss = resolve_loss(self.loss, target) if first_call else self.loss_
@@ -502,10 +507,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             ),
         )
         if first_call:
-            self._initialize(X.shape[1], sample_shape)
+            self._initialize(X, sample_shape)
             self.loss_ = loss
-        else:
-            check_sample_shape(sample_shape, self.image_shape_)
 
         X, y = self._to_model_shape(X), None if y is None else self._to_model_shape(y)
         train, validation = self._split(X, y, validate)
@@ -525,11 +528,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.n_iter_ += n_epochs
         return self
 
-    def _initialize(self, n_features, sample_shape):
+    def _initialize(self, X, sample_shape):
         """Resolve the data-dependent settings of a fresh fit."""
         self.image_shape_ = resolve_image_shape(
-            self.image_shape, sample_shape, n_features, self.architecture
+            self.image_shape, sample_shape, X.shape[1], self.architecture, n_samples=len(X)
         )
+        if self.image_shape_ is not None:
+            warn_if_unscaled_pixels(X)
         if self.architecture == "auto":
             self.architecture_ = "dense" if self.image_shape_ is None else "conv"
         else:
@@ -889,8 +894,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _validate_for_inference(self, X):
         check_is_fitted(self)
-        X, sample_shape = validate_samples(self, X, reset=False)
-        check_sample_shape(sample_shape, self.image_shape_)
+        X, _ = validate_samples(self, X, reset=False, fitted_image_shape=self.image_shape_)
         return self._to_model_shape(X)
 
     def _run_batched(self, part, X):

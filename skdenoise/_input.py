@@ -7,6 +7,7 @@ apply, and reshaped afterwards.
 """
 
 import math
+import warnings
 
 import numpy as np
 from sklearn.utils import check_array
@@ -93,7 +94,7 @@ def flatten_images(X, input_name="X"):
     return X.reshape(X.shape[0], -1), X.shape[1:]
 
 
-def validate_samples(estimator, X, *, reset, input_name="X"):
+def validate_samples(estimator, X, *, reset, fitted_image_shape=None, input_name="X"):
     """Validate `X` and return it as float32, flattened, with its sample shape.
 
     Parameters
@@ -109,6 +110,11 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
     reset : bool
         Whether this is the first validation (in ``fit``).
 
+    fitted_image_shape : tuple of (int, int, int) or None, default=None
+        With ``reset=False``, the image shape the estimator was fitted on
+        (None for 2-D data): samples of another shape are refused in the
+        terms of images.
+
     input_name : str
         Name of the argument for error messages.
 
@@ -121,7 +127,12 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
         Shape of one sample when `X` was given as images, None for 2-D data.
     """
     reject_time_dtypes(X, input_name)
+    original_shape = _shape(X)
     X, sample_shape = flatten_images(X, input_name)
+    if not reset:
+        check_sample_shape(
+            sample_shape, fitted_image_shape, full_shape=original_shape, input_name=input_name
+        )
     X = validate_data(
         estimator,
         X,
@@ -132,7 +143,9 @@ def validate_samples(estimator, X, *, reset, input_name="X"):
     return X, sample_shape
 
 
-def resolve_image_shape(image_shape, sample_shape, n_features, architecture, *, input_name="X"):
+def resolve_image_shape(
+    image_shape, sample_shape, n_features, architecture, *, n_samples=None, input_name="X"
+):
     """Decide which image shape, if any, the samples have.
 
     Parameters
@@ -149,6 +162,10 @@ def resolve_image_shape(image_shape, sample_shape, n_features, architecture, *, 
     architecture : {"auto", "conv", "dense"}
         The estimator's `architecture` parameter; ``"conv"`` where the
         samples must be images.
+
+    n_samples : int or None, default=None
+        Number of samples, to recognise a single image or a channels-first
+        stack given where a channels-last stack is expected.
 
     input_name : str, default="X"
         Name of the samples in error messages.
@@ -172,6 +189,8 @@ def resolve_image_shape(image_shape, sample_shape, n_features, architecture, *, 
             )
         return resolved
     if sample_shape is not None:
+        if n_samples is not None:
+            _check_image_layout((n_samples, *sample_shape), input_name)
         return as_image_shape(sample_shape)
     side = math.isqrt(n_features)
     is_square = side * side == n_features
@@ -189,15 +208,116 @@ def resolve_image_shape(image_shape, sample_shape, n_features, architecture, *, 
     return None
 
 
-def check_sample_shape(sample_shape, image_shape, *, input_name="X"):
-    """Check that images given after fit have the shape seen in fit."""
-    if sample_shape is None:
-        return
-    if image_shape is None or as_image_shape(sample_shape) != image_shape:
-        expected = "2-D data" if image_shape is None else f"images of shape {image_shape}"
+def _shape(X):
+    """Shape of an array-like, or None where it has none (ragged lists)."""
+    shape = getattr(X, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(X)
+        except ValueError:
+            return None
+    return tuple(shape)
+
+
+# Channel counts of real images: grey, grey and alpha, RGB, RGBA.
+_CHANNEL_COUNTS = (1, 2, 3, 4)
+
+
+def _check_image_layout(shape, input_name):
+    """Refuse a single image or channels-first images, read as a stack.
+
+    Both would otherwise be read as some other, valid-looking stack of
+    images and trained on silently. Passing `image_shape` explicitly skips
+    this check, for the rare data that really has such a shape.
+    """
+    if len(shape) == 3 and shape[0] == shape[1] and shape[2] in _CHANNEL_COUNTS:
         raise ValueError(
-            f"{input_name} has samples of shape {tuple(sample_shape)}, but the "
-            f"estimator was fitted on {expected}."
+            f"{input_name} of shape {shape} looks like a single image of "
+            f"{shape[0]}x{shape[1]} pixels and {shape[2]} channels, but it "
+            f"would be read as {shape[0]} images of shape {shape[1:]}. Pass a "
+            f"stack of one image, {input_name}[np.newaxis], of shape "
+            f"{(1, *shape)}. If it really holds {shape[0]} images, pass "
+            f"image_shape={shape[1:]}."
+        )
+    if len(shape) == 4 and shape[1] in _CHANNEL_COUNTS and shape[3] not in _CHANNEL_COUNTS:
+        raise ValueError(
+            f"{input_name} of shape {shape} looks like images with their "
+            f"{shape[1]} channels first, but images are read channels last, "
+            "(n_samples, height, width, channels): these would be "
+            f"{shape[1]}x{shape[2]} images of {shape[3]} channels. Transpose "
+            f"them with {input_name}.transpose(0, 2, 3, 1). If the shape is "
+            f"meant, pass image_shape={shape[1:]}."
+        )
+
+
+def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name="X"):
+    """Check that samples given after fit have the shape seen in fit.
+
+    Parameters
+    ----------
+    sample_shape : tuple of int or None
+        Shape of one sample of `X` given as images, None for 2-D data.
+
+    image_shape : tuple of (int, int, int) or None
+        The fitted image shape, None for tabular data.
+
+    full_shape : tuple of int or None, default=None
+        Shape of `X` as given, for the messages.
+
+    input_name : str, default="X"
+        Name of `X` in error messages.
+    """
+    if image_shape is None:
+        if sample_shape is not None:
+            raise ValueError(
+                f"{input_name} has samples of shape {tuple(sample_shape)}, but "
+                "the estimator was fitted on 2-D data."
+            )
+        return
+    n_values = math.prod(image_shape)
+    single_image = (
+        full_shape is not None
+        and 2 <= len(full_shape) <= 3
+        and full_shape[:2] == image_shape[:2]
+        and math.prod(full_shape) == n_values
+    )
+    if single_image:
+        raise ValueError(
+            f"{input_name} of shape {tuple(full_shape)} looks like a single "
+            f"image, but a stack of images is expected: pass "
+            f"{input_name}[np.newaxis], of shape {(1, *full_shape)}."
+        )
+    if sample_shape is None:
+        if full_shape is not None and len(full_shape) == 2 and full_shape[1] != n_values:
+            raise ValueError(
+                f"{input_name} has {full_shape[1]} features, but the estimator "
+                f"was fitted on images of shape {image_shape}: give images of "
+                f"that shape, or flat rows of {n_values} values."
+            )
+        return
+    if as_image_shape(sample_shape) == image_shape:
+        return
+    raise ValueError(
+        f"{input_name} has images of shape {tuple(sample_shape)}, but the "
+        f"estimator was fitted on images of shape {image_shape}."
+    )
+
+
+def warn_if_unscaled_pixels(X, input_name="X"):
+    """Warn when images hold 8-bit pixel values rather than values in [0, 1]."""
+    if X.size == 0:
+        return
+    low, high = float(X.min()), float(X.max())
+    if 0 <= low and 1 < high <= 255 and np.array_equal(X, np.round(X)):
+        warnings.warn(
+            f"{input_name} looks like unscaled 8-bit images (whole numbers "
+            f"from {low:g} to {high:g}). Scale them to [0, 1] first, e.g. "
+            f"{input_name} / 255: the model then learns them with binary "
+            "cross-entropy and a sigmoid output, as the convolutional network "
+            "is designed to, instead of with the squared error of values in "
+            "the hundreds.",
+            UserWarning,
+            stacklevel=4,
         )
 
 

@@ -35,10 +35,11 @@ def test_fit_rejects_bad_input_clearly(X, message):
 @pytest.mark.parametrize(
     "X, message",
     [
-        (np.zeros((3, 100)), "X has 100 features, but DenoisingAutoencoder is expecting 784"),
+        (np.zeros((3, 100)), r"X has 100 features, but .* images of shape \(28, 28, 1\)"),
         (np.full((3, 784), np.nan), "NaN"),
         (np.zeros((0, 784)), "0 sample"),
-        (np.zeros((3, 27, 28)), "X has 756 features"),
+        (np.zeros((3, 27, 28)), r"images of shape \(27, 28\), but .* \(28, 28, 1\)"),
+        (np.zeros((28, 28)), r"looks like a single image.*X\[np.newaxis\]"),
     ],
 )
 @pytest.mark.parametrize("method", ["transform", "predict", "score"])
@@ -94,3 +95,47 @@ def test_too_few_samples_for_validation_warns():
 def test_malformed_image_shape_is_reported(image_shape):
     with pytest.raises(ValueError, match="image_shape must be"):
         DenoisingAutoencoder(image_shape=image_shape, epochs=1).fit(np.zeros((4, 16)))
+
+
+def test_tabular_fit_speaks_of_features(tabular):
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0).fit(tabular)
+    with pytest.raises(
+        ValueError, match="X has 5 features, but DenoisingAutoencoder is expecting"
+    ):
+        dae.transform(tabular[:, :5])
+    with pytest.raises(ValueError, match="fitted on 2-D data"):
+        dae.transform(tabular.reshape(-1, 3, 4))
+
+
+@pytest.mark.parametrize(
+    "shape, message",
+    [
+        ((16, 16, 3), r"single image of 16x16 pixels and 3 channels.*X\[np.newaxis\]"),
+        ((4, 3, 16, 16), r"3 channels first.*X.transpose\(0, 2, 3, 1\)"),
+    ],
+)
+def test_fit_explains_images_given_the_wrong_way(shape, message):
+    X = np.random.RandomState(0).uniform(size=shape)
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        dae.fit(X)
+    assert not hasattr(dae, "model_")
+    # An explicit image_shape says the shape is meant.
+    dae.set_params(image_shape=shape[1:], validation_fraction=None).fit(X)
+    assert dae.image_shape_ == shape[1:] + (1,) * (len(shape) == 3)
+
+
+def test_predict_explains_a_single_image(digits):
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0)
+    dae.fit(digits[:32].reshape(-1, 28, 28, 1))
+    with pytest.raises(ValueError, match=r"single image.*X\[np.newaxis\]"):
+        dae.predict(digits[0].reshape(28, 28, 1))
+    assert dae.predict(digits[0].reshape(1, 28, 28, 1)).shape == (1, 28, 28, 1)
+
+
+def test_unscaled_pixels_are_warned_about(digits):
+    X = np.round(digits[:32] * 255)
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0)
+    with pytest.warns(UserWarning, match=r"unscaled 8-bit images.*X / 255"):
+        dae.fit(X)
+    assert dae.loss_ == "mean_squared_error"
