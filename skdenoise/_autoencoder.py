@@ -7,6 +7,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -39,7 +40,7 @@ from ._losses import (
     resolve_loss,
 )
 from ._noise import GaussianNoiser, corrupt
-from ._random import derive_seeds
+from ._random import MAX_SEED, derive_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
 # a copy (see DenoisingAutoencoder.set_params).
@@ -510,7 +511,6 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             self._initialize(X, sample_shape)
             self.loss_ = loss
 
-        X, y = self._to_model_shape(X), None if y is None else self._to_model_shape(y)
         train, validation = self._split(X, y, validate)
         model = self._build_model() if first_call else self.model_
         history = self._fit_epochs(model, train, validation, epochs)
@@ -531,7 +531,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _initialize(self, X, sample_shape):
         """Resolve the data-dependent settings of a fresh fit."""
         self.image_shape_ = resolve_image_shape(
-            self.image_shape, sample_shape, X.shape[1], self.architecture, n_samples=len(X)
+            self.image_shape, sample_shape, X.shape[1], self.architecture, n_samples=X.shape[0]
         )
         if self.image_shape_ is not None:
             warn_if_unscaled_pixels(X)
@@ -544,13 +544,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.n_iter_ = 0
         self._seeds = derive_seeds(self.random_state, ("init", "split", "train", "score"))
 
-    def _to_model_shape(self, X_flat):
-        if self.architecture_ == "conv":
-            return X_flat.reshape(X_flat.shape[0], *self.image_shape_)
-        return X_flat
-
     def _split(self, X, y, validate):
-        """Hold out a random validation set, corrupted once."""
+        """Hold out a random validation set."""
         n_samples = X.shape[0]
         n_validation = (
             int(np.floor(n_samples * self.validation_fraction))
@@ -574,13 +569,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             return (X, y), None
         order = np.random.default_rng(self._seeds["split"]).permutation(n_samples)
         train_idx, val_idx = order[n_validation:], order[:n_validation]
-        X_val = X[val_idx]
-        if y is not None:
-            validation = (X_val, y[val_idx])
-        elif self.noise is not None:
-            validation = (corrupt(self.noise, X_val, self._seeds["split"]), X_val)
+        # Like the training data: (inputs, targets), where inputs None are
+        # the targets corrupted by `noise`.
+        if y is None:
+            validation = (None, X[val_idx])
         else:
-            validation = (X_val, X_val)
+            validation = (X[val_idx], y[val_idx])
         return (X[train_idx], None if y is None else y[train_idx]), validation
 
     def _build_model(self):
@@ -646,6 +640,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             replicas, self.inference_batch_size - self.inference_batch_size % replicas
         )
         X_train, y_train = train
+        sample_shape = self._model_input_shape()
         batches = CorruptedBatches(
             targets=X_train if y_train is None else y_train,
             inputs=None if y_train is None else X_train,
@@ -654,17 +649,21 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             seed=self._seeds["train"],
             first_epoch=self.n_iter_,
             multiple_of=replicas,
+            sample_shape=sample_shape,
         )
         if validation is not None:
+            # Corrupted the same way every epoch, so that its loss is
+            # comparable across epochs.
             validation = CorruptedBatches(
                 targets=validation[1],
                 inputs=validation[0],
-                noise=None,
+                noise=self.noise,
                 batch_size=inference_batch_size,
-                seed=0,
+                seed=self._seeds["split"],
                 first_epoch=0,
                 shuffle=False,
                 multiple_of=replicas,
+                sample_shape=sample_shape,
             ).as_tf_dataset(1)
         callbacks = [StopOnNonFiniteLoss()]
         if has_batch_norm(model):
@@ -825,15 +824,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             without corruption.
         """
         X = self._validate_for_inference(X)
-        target = validate_target(y, X.reshape(X.shape[0], -1))
+        target = validate_target(y, X)
+        noise = None
         if target is None:
             target = X
             noise = self.noise if self.score_noise is None else self.score_noise
-            if noise is not None:
-                X = corrupt(noise, X, self._seeds["score"])
-        else:
-            target = self._to_model_shape(target)
-        return -float(self._sample_losses(X, target).sum() / target.size)
+        return -float(self._sample_losses(X, target, noise).sum() / np.prod(target.shape))
 
     def score_samples(self, X):
         """Return minus the reconstruction loss of every sample.
@@ -879,31 +875,52 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         True
         """
         X = self._validate_for_inference(X)
-        return -self._sample_losses(X, X) / (X.size // max(len(X), 1))
+        return -self._sample_losses(X, X) / X.shape[1]
 
-    def _sample_losses(self, X, target):
-        """Sum of the `loss_` of every sample's reconstruction, in batches."""
+    def _sample_losses(self, X, target, noise=None):
+        """Sum of the `loss_` of every sample's reconstruction, in batches.
+
+        `X` and `target` are flat rows, dense or sparse; with `noise`, each
+        batch of `X` is corrupted first, with a seed fixed at fit time.
+        """
         losses = np.empty(X.shape[0], dtype=np.float64)
         step = self.inference_batch_size
         for start in range(0, X.shape[0], step):
             batch = slice(start, start + step)
-            reconstruction = self._run_batched(AUTOENCODER_NAME, X[batch])
-            values = elementwise_loss(target[batch], reconstruction, self.loss_)
+            inputs, clean = _dense_rows(X[batch]), _dense_rows(target[batch])
+            if noise is not None:
+                seed = np.random.default_rng([self._seeds["score"], start]).integers(MAX_SEED)
+                inputs = corrupt(noise, inputs, int(seed))
+            reconstruction = self._run_batched(AUTOENCODER_NAME, inputs)
+            values = elementwise_loss(
+                clean.reshape(reconstruction.shape), reconstruction, self.loss_
+            )
             losses[batch] = values.reshape(len(values), -1).sum(axis=1)
         return losses
 
     def _validate_for_inference(self, X):
+        """`X` validated as flat float32 rows, dense or sparse."""
         check_is_fitted(self)
         X, _ = validate_samples(self, X, reset=False, fitted_image_shape=self.image_shape_)
-        return self._to_model_shape(X)
+        return X
+
+    def _model_input_shape(self):
+        """Shape of one sample as the network takes it."""
+        return self.image_shape_ if self.architecture_ == "conv" else (self.n_features_in_,)
 
     def _run_batched(self, part, X):
-        """Apply one of the Keras models to `X` in bounded batches."""
+        """Apply one of the Keras models to `X` in bounded batches.
+
+        `X` holds flat rows (dense or sparse, densified a batch at a time)
+        or samples in the network's input shape.
+        """
         function = self._inference_function(part)
+        input_shape = tuple(function.input_signature[0].shape[1:])
         step = self.inference_batch_size
         output = None
         for start in range(0, X.shape[0], step):
-            batch = function(np.ascontiguousarray(X[start : start + step])).numpy()
+            batch = _dense_rows(X[start : start + step]).reshape(-1, *input_shape)
+            batch = function(np.ascontiguousarray(batch)).numpy()
             if output is None:
                 if len(batch) == X.shape[0]:
                     return batch
@@ -1119,6 +1136,11 @@ _SAVED_ATTRIBUTES = (
     # set_output's configuration, such as {"transform": "pandas"}.
     "_sklearn_output_config",
 )
+
+
+def _dense_rows(X):
+    """Rows as a float32 ndarray, densified when sparse."""
+    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
 
 
 def _output_config_from_json(config):

@@ -120,8 +120,9 @@ def validate_samples(estimator, X, *, reset, fitted_image_shape=None, input_name
 
     Returns
     -------
-    X_flat : ndarray of float32 of shape (n_samples, n_features)
-        Validated data, without a copy where it was float32 already.
+    X_flat : ndarray or CSR matrix of float32 of shape (n_samples, n_features)
+        Validated data, without a copy where it was float32 already. Sparse
+        data stays sparse, in CSR format, whose rows slice cheaply.
 
     sample_shape : tuple of int or None
         Shape of one sample when `X` was given as images, None for 2-D data.
@@ -137,6 +138,7 @@ def validate_samples(estimator, X, *, reset, fitted_image_shape=None, input_name
         estimator,
         X,
         reset=reset,
+        accept_sparse="csr",
         dtype=np.float32,
         ensure_min_features=1,
     )
@@ -305,10 +307,11 @@ def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name
 
 def warn_if_unscaled_pixels(X, input_name="X"):
     """Warn when images hold 8-bit pixel values rather than values in [0, 1]."""
-    if X.size == 0:
+    values = X.data if hasattr(X, "tocsr") else X
+    if values.size == 0:
         return
-    low, high = float(X.min()), float(X.max())
-    if 0 <= low and 1 < high <= 255 and np.array_equal(X, np.round(X)):
+    low, high = float(values.min()), float(values.max())
+    if 0 <= low and 1 < high <= 255 and np.array_equal(values, np.round(values)):
         warnings.warn(
             f"{input_name} looks like unscaled 8-bit images (whole numbers "
             f"from {low:g} to {high:g}). Scale them to [0, 1] first, e.g. "
@@ -330,9 +333,10 @@ def validate_target(y, X_flat):
     """
     if y is None or _ndim(y) == 1:
         return None
-    y = check_array(y, dtype=np.float32, allow_nd=True, input_name="y")
+    y = check_array(y, accept_sparse="csr", dtype=np.float32, allow_nd=True, input_name="y")
     check_consistent_length(X_flat, y)
-    y = y.reshape(y.shape[0], -1)
+    if y.ndim > 2:
+        y = y.reshape(y.shape[0], -1)
     if y.shape[1] != X_flat.shape[1]:
         raise ValueError(
             f"y must hold the clean version of X: {X_flat.shape[1]} values per "

@@ -92,7 +92,7 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self._check_params()
         reject_time_dtypes(X)
         X, _ = flatten_images(X)
-        validate_data(self, X, reset=True, dtype=_FLOAT_DTYPES)
+        validate_data(self, X, reset=True, accept_sparse="csr", dtype=_FLOAT_DTYPES)
         return self
 
     def transform(self, X):
@@ -103,7 +103,8 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X : {array-like, DataFrame} of shape (n_samples, n_features) or \
                 (n_samples, height, width[, channels])
             Data to corrupt: rows, or a stack of images, whose values are
-            corrupted as the flat rows of the images.
+            corrupted as the flat rows of the images. A sparse matrix is
+            corrupted as the dense array it stands for.
 
         Returns
         -------
@@ -116,11 +117,14 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         reject_time_dtypes(X)
         X, sample_shape = flatten_images(X)
         if hasattr(self, "n_features_in_"):
-            X = validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+            X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=_FLOAT_DTYPES)
         else:
             # Stateless: no fit is needed, and transform leaves an unfitted
             # noiser unfitted.
-            X = check_array(X, dtype=_FLOAT_DTYPES)
+            X = check_array(X, accept_sparse="csr", dtype=_FLOAT_DTYPES)
+        if hasattr(X, "toarray"):
+            # Corruption fills in the zeros that sparse data leaves implicit.
+            X = X.toarray()
         X_noisy = self._corrupt(X, check_generator(self.random_state))
         return X_noisy if sample_shape is None else X_noisy.reshape(len(X), *sample_shape)
 

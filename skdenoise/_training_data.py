@@ -4,6 +4,7 @@ import math
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 import tensorflow as tf
 
 from ._noise import corrupt
@@ -48,6 +49,11 @@ class CorruptedBatches:
         replicas under a tf.distribute strategy, which fails on batches that
         do not split evenly. Up to ``multiple_of - 1`` samples (others every
         epoch, when shuffled) are left out of an epoch.
+
+    sample_shape : tuple of int or None, default=None
+        Shape of one sample as the model takes it; None keeps the shape of
+        `targets`. Sparse matrices, whose rows are flat, are densified and
+        reshaped to it one batch at a time.
     """
 
     def __init__(
@@ -61,6 +67,7 @@ class CorruptedBatches:
         first_epoch,
         shuffle=True,
         multiple_of=1,
+        sample_shape=None,
     ):
         self.targets = targets
         self.inputs = inputs
@@ -69,13 +76,17 @@ class CorruptedBatches:
         self.seed = seed
         self.first_epoch = first_epoch
         self.shuffle = shuffle
-        self.n_samples = len(targets) - len(targets) % multiple_of
+        self.sample_shape = tuple(targets.shape[1:] if sample_shape is None else sample_shape)
+        n_samples = targets.shape[0]
+        self.n_samples = n_samples - n_samples % multiple_of
         if self.n_samples == 0 or batch_size % multiple_of:
             raise ValueError(
                 f"Training on {multiple_of} replicas needs at least as many "
-                f"samples and a batch size that they divide; got {len(targets)} "
+                f"samples and a batch size that they divide; got {n_samples} "
                 f"samples and batch_size={batch_size}."
             )
+        self._sparse = sp.issparse(targets) or sp.issparse(inputs)
+        self._epoch_order = (None, None)
 
     def __len__(self):
         """Number of batches in one epoch."""
@@ -93,23 +104,55 @@ class CorruptedBatches:
         -------
         inputs, targets : ndarray of float32 of shape (n_samples, ...)
         """
-        rng = np.random.default_rng([self.seed, epoch])
-        n_samples = len(self.targets)
-        order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-        order = order[: self.n_samples]
-        targets = self.targets[order]
+        order, noise_seed = self._order(epoch)
+        # One vectorised call per epoch is far cheaper than one per batch.
+        return self._rows(order, noise_seed)
+
+    def batch_arrays(self, epoch, step):
+        """Inputs and targets of one batch, as :meth:`epoch_arrays` orders them.
+
+        For sparse data, which :meth:`as_tf_dataset` densifies one batch at
+        a time; each batch is corrupted with a seed of its own.
+
+        Parameters
+        ----------
+        epoch : int
+            Index of the epoch, counted like `first_epoch`.
+
+        step : int
+            Index of the batch in the epoch.
+
+        Returns
+        -------
+        inputs, targets : ndarray of float32 of shape (n_batch_samples, ...)
+        """
+        rows = self._order(epoch)[0][step * self.batch_size : (step + 1) * self.batch_size]
+        rng = np.random.default_rng([self.seed, epoch, 2, step])
+        return self._rows(rows, int(rng.integers(MAX_SEED)))
+
+    def _order(self, epoch):
+        """The samples of an epoch in the order they are batched, and its noise seed."""
+        if self._epoch_order[0] != epoch:
+            n_samples = self.targets.shape[0]
+            rng = np.random.default_rng([self.seed, epoch])
+            order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+            self._epoch_order = (epoch, (order[: self.n_samples], int(rng.integers(MAX_SEED))))
+        return self._epoch_order[1]
+
+    def _rows(self, rows, noise_seed):
+        """Dense inputs and targets of the given samples, in model shape."""
+        targets = self._dense(self.targets[rows])
         if self.inputs is not None:
-            inputs = self.inputs[order]
+            inputs = self._dense(self.inputs[rows])
         elif self.noise is None:
             inputs = targets
         else:
-            # One vectorised call per epoch is far cheaper than one per batch.
-            noise_seed = int(rng.integers(MAX_SEED))
             inputs = corrupt(self.noise, targets, noise_seed)
-        return (
-            np.asarray(inputs, dtype=np.float32),
-            np.asarray(targets, dtype=np.float32),
-        )
+        return np.asarray(inputs, dtype=np.float32), targets
+
+    def _dense(self, X):
+        X = X.toarray() if sp.issparse(X) else X
+        return np.asarray(X, dtype=np.float32).reshape(X.shape[0], *self.sample_shape)
 
     def sample_inputs(self, n_samples):
         """Up to `n_samples` inputs drawn at random, corrupted like in training.
@@ -127,14 +170,8 @@ class CorruptedBatches:
         inputs : ndarray of float32 of shape (min(n_samples, len(targets)), ...)
         """
         rng = np.random.default_rng([self.seed, self.first_epoch, 1])
-        rows = np.sort(rng.permutation(len(self.targets))[:n_samples])
-        if self.inputs is not None:
-            inputs = self.inputs[rows]
-        elif self.noise is None:
-            inputs = self.targets[rows]
-        else:
-            inputs = corrupt(self.noise, self.targets[rows], int(rng.integers(MAX_SEED)))
-        return np.asarray(inputs, dtype=np.float32)
+        rows = np.sort(rng.permutation(self.targets.shape[0])[:n_samples])
+        return self._rows(rows, int(rng.integers(MAX_SEED)))[0]
 
     def as_tf_dataset(self, epochs):
         """The batches of `epochs` epochs in a row, as one ``tf.data.Dataset``.
@@ -155,7 +192,9 @@ class CorruptedBatches:
         dataset : tf.data.Dataset
             ``epochs * len(self)`` batches of ``(inputs, targets)``.
         """
-        sample_shape = self.targets.shape[1:]
+        sample_shape = self.sample_shape
+        if self._sparse:
+            return self._sparse_dataset(epochs)
 
         def load_epoch(epoch):
             inputs, targets = tf.numpy_function(
@@ -192,6 +231,34 @@ class CorruptedBatches:
         # A known length: Keras would otherwise warn that validation data
         # "ran out" after its single pass.
         return dataset.apply(tf.data.experimental.assert_cardinality(epochs * len(self)))
+
+    def _sparse_dataset(self, epochs):
+        """Batches densified one at a time, for sparse data."""
+        steps = len(self)
+
+        def load_batch(index):
+            epoch, step = divmod(int(index), steps)
+            return self.batch_arrays(epoch, step)
+
+        def as_tensors(index):
+            inputs, targets = tf.numpy_function(
+                load_batch, [index], (tf.float32, tf.float32), stateful=False
+            )
+            inputs.set_shape((None, *self.sample_shape))
+            targets.set_shape((None, *self.sample_shape))
+            return inputs, targets
+
+        options = tf.data.Options()
+        options.experimental_optimization.map_parallelization = False
+        options.autotune.enabled = False
+        first = self.first_epoch * steps
+        dataset = (
+            tf.data.Dataset.range(first, first + epochs * steps)
+            .map(as_tensors)
+            .prefetch(2)
+            .with_options(options)
+        )
+        return dataset.apply(tf.data.experimental.assert_cardinality(epochs * steps))
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):

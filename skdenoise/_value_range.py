@@ -17,13 +17,17 @@ def value_range(X):
 
     Parameters
     ----------
-    X : ndarray
+    X : ndarray or sparse matrix
         Non-empty numeric data.
 
     Returns
     -------
     low, high : float
     """
+    # Sparse matrices have min and max methods of their own, which count
+    # their implicit zeros.
+    if hasattr(X, "tocsr"):
+        return float(X.min()), float(X.max())
     return float(np.min(X)), float(np.max(X))
 
 
