@@ -86,6 +86,16 @@ def test_inference_on_a_read_only_memmap_runs_in_bounded_batches(tmp_path, digit
     )
     assert dae.predict(X[:50]).shape == (50, 784)
 
+    # score corrupts and reconstructs one batch at a time too: its memory
+    # does not grow with the input.
+    peaks = []
+    for rows in (2048, n_samples):
+        tracemalloc.start()
+        assert np.isfinite(dae.score(X[:rows]))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 1.2 * peaks[0]
+
 
 def test_partial_fit_streams_chunks_of_a_memmap_on_disk(small_dae, tmp_path, tabular):
     path = tmp_path / "train.npy"
