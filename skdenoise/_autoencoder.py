@@ -254,6 +254,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     a sigmoid output for images in [0, 1]. For 28×28 grey images and
     ``latent_dim=128`` it has 440,865 parameters.
 
+    Batch normalisation uses, at inference, statistics that are recomputed
+    after every epoch (before its validation) over up to 4,096 training
+    inputs under the epoch's final weights, rather than Keras's moving
+    averages, which lag behind the weights after short fits.
+
     A failed or interrupted :meth:`fit` (including
     :class:`TrainingDivergedError` and ``KeyboardInterrupt``) leaves the
     estimator as it was before the call: unfitted, or with its previous
