@@ -9,7 +9,7 @@ fi
 stamp="$venv/.skdenoise-installed"
 if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
     "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet -e "$root[tensorflow-cpu,test,docs,dev]"
+    "$venv/bin/python" -m pip install --quiet -e "$root[tensorflow-cpu,onnx,test,docs,dev]"
     touch "$stamp"
 fi
 export PATH="$venv/bin:$PATH"
