@@ -40,6 +40,7 @@ from ._losses import (
     resolve_loss,
 )
 from ._noise import GaussianNoiser, corrupt
+from ._persistence import model_from_bytes, model_to_bytes
 from ._random import MAX_SEED, derive_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
@@ -1057,9 +1058,22 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         state = dict(super().__getstate__())
         # Compiled functions are cheap to rebuild and cannot be pickled.
         state.pop("_inference_functions", None)
+        if "model_" in state:
+            # Plain bytes rather than the Keras object, so that skops.io can
+            # save the estimator, and so that pickle, joblib and skops all
+            # load the model through the checks of skdenoise.load.
+            state["model_"] = model_to_bytes(state["model_"])
         return state
 
     def __setstate__(self, state):
+        if isinstance(state.get("model_"), (bytes, bytearray)):
+            require_tensorflow()
+            state = {
+                **state,
+                "model_": model_from_bytes(
+                    state["model_"], source=f"the saved state of a {type(self).__name__}"
+                ),
+            }
         super().__setstate__(state)
         if "model_" in state:
             self._inference_functions = {}

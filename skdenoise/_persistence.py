@@ -372,3 +372,42 @@ def _load_model(model_bytes, path):
             raise ValueError(
                 f"{path!r} holds a Keras model that cannot be loaded: {error}"
             ) from error
+
+
+# ------------------------------------------------------ state for pickle, skops
+
+
+def model_to_bytes(model):
+    """Return `model` as the bytes of its native ``.keras`` archive.
+
+    Optimizer state included, so that a restored estimator can keep training.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        model_path = os.path.join(tmp, _MODEL_MEMBER)
+        model.save(model_path)
+        with open(model_path, "rb") as file:
+            return file.read()
+
+
+def model_from_bytes(model_bytes, source):
+    """Load a ``.keras`` archive, with the checks of :func:`read_estimator_file`.
+
+    Parameters
+    ----------
+    model_bytes : bytes
+        The archive, as :func:`model_to_bytes` gives it.
+
+    source : str
+        What the bytes come from, for error messages.
+
+    Raises
+    ------
+    ValueError
+        If the archive is damaged or names classes or functions that
+        skdenoise models never contain; nothing from it is run then.
+    """
+    if len(model_bytes) > _MAX_MODEL_BYTES:
+        raise ValueError(
+            f"{source!r} holds an implausibly large model ({len(model_bytes)} bytes)."
+        )
+    return _load_model(bytes(model_bytes), source)
