@@ -1,0 +1,289 @@
+"""Export fitted autoencoders, and pipelines holding them, to ONNX.
+
+The graphs run in ONNX Runtime, or any other ONNX runtime, without Python,
+TensorFlow or skdenoise. The Keras networks are written as standard ONNX
+operators from the layers skdenoise builds; whole scikit-learn pipelines
+are converted by skl2onnx, for which :func:`register_converter` registers
+:class:`~skdenoise.DenoisingAutoencoder`.
+
+Needs the optional dependencies: ``pip install "skdenoise[onnx]"``.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from ._autoencoder import DenoisingAutoencoder
+from ._input import check_sample_shape, validate_samples
+from ._onnx_graph import MIN_OPSET, GraphWriter, NetworkEmitter, UnsupportedModelError
+
+__all__ = ["UnsupportedModelError", "register_converter", "to_onnx"]
+
+_ALIAS = "SkdenoiseDenoisingAutoencoder"
+_METHODS = ("transform", "predict")
+
+
+def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=None):
+    """Convert a fitted autoencoder, or a pipeline holding one, to ONNX.
+
+    Parameters
+    ----------
+    model : DenoisingAutoencoder or estimator
+        A fitted :class:`~skdenoise.DenoisingAutoencoder`, or a fitted
+        scikit-learn pipeline or meta-estimator (such as
+        :class:`~sklearn.pipeline.Pipeline` or
+        :class:`~sklearn.pipeline.FeatureUnion`) that skl2onnx can convert,
+        holding autoencoders among its steps.
+
+    X_sample : array-like
+        A few samples of the input, to fix the input's shape: flat rows, or
+        for an autoencoder on its own, images of the shape it was fitted on.
+        The graph's input ``"X"`` takes float32 values of that shape, with
+        any number of rows.
+
+    method : {"transform", "predict"}, default="transform"
+        What the graph of an autoencoder on its own computes: the codes of
+        :meth:`~skdenoise.DenoisingAutoencoder.transform`, or the denoised
+        samples of :meth:`~skdenoise.DenoisingAutoencoder.predict`, in the
+        shape of `X_sample`'s rows. Inside a pipeline the autoencoder is a
+        transformer, so only ``"transform"`` applies.
+
+    target_opset : int or None, default=None
+        ONNX opset of the graph, at least 13. None takes the newest that
+        the installed skl2onnx is tested with.
+
+    options : dict or None, default=None
+        Conversion options for the other estimators of a pipeline, passed to
+        :func:`skl2onnx.to_onnx`, e.g. ``{LogisticRegression: {"zipmap":
+        False}}`` for probabilities as one array.
+
+    Returns
+    -------
+    onnx_model : onnx.ModelProto
+        The graph. For an autoencoder on its own, its input is ``"X"`` and
+        its output ``"transform"`` or ``"predict"``; pipelines have skl2onnx's
+        outputs (``"variable"``, or ``"label"`` and ``"probabilities"``).
+
+    Raises
+    ------
+    ImportError
+        If the optional dependencies are not installed.
+    UnsupportedModelError
+        If the network holds a layer or setting that has no exact ONNX
+        counterpart here; the message names it.
+
+    See Also
+    --------
+    register_converter : Let skl2onnx convert autoencoders by itself.
+
+    Notes
+    -----
+    The weights are read from the Keras layers; TensorFlow takes no part,
+    so its version does not matter. Batch normalization is exported in its
+    inference form, with the moving statistics. Outputs match skdenoise's
+    to about 1e-6: float32 rounding, in another order of operations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import onnxruntime as ort
+    >>> from skdenoise import DenoisingAutoencoder
+    >>> from skdenoise.onnx import to_onnx
+    >>> X = np.random.RandomState(0).uniform(size=(100, 8)).astype(np.float32)
+    >>> dae = DenoisingAutoencoder(latent_dim=3, epochs=1, random_state=0).fit(X)
+    >>> onx = to_onnx(dae, X[:1], method="predict")
+    >>> session = ort.InferenceSession(onx.SerializeToString(),
+    ...                                providers=["CPUExecutionProvider"])
+    >>> denoised = session.run(None, {"X": X[:5]})[0]
+    >>> bool(np.allclose(denoised, dae.predict(X[:5]), atol=1e-5))
+    True
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}; got {method!r}.")
+    onnx, skl2onnx = _import_extra()
+    opset = skl2onnx.get_latest_tested_opset_version() if target_opset is None else target_opset
+    if opset < MIN_OPSET:
+        raise ValueError(f"target_opset={target_opset} is too old: the graph needs {MIN_OPSET}.")
+    if isinstance(model, DenoisingAutoencoder):
+        return _autoencoder_graph(onnx, model, X_sample, method, opset)
+    if method != "transform":
+        raise ValueError(
+            f"method={method!r} applies to a DenoisingAutoencoder on its own; inside a "
+            f"{type(model).__name__} the autoencoder exports its transform."
+        )
+    check_is_fitted(model)
+    X_sample = np.asarray(X_sample, dtype=np.float32)
+    if X_sample.ndim != 2:
+        raise ValueError(
+            f"X_sample of a {type(model).__name__} must be flat rows; got shape {X_sample.shape}."
+        )
+    register_converter()
+    return skl2onnx.to_onnx(model, X_sample, target_opset=opset, options=options)
+
+
+def register_converter():
+    """Register the converter of DenoisingAutoencoder with skl2onnx.
+
+    :func:`to_onnx` calls it. Call it yourself to convert pipelines with
+    skl2onnx's own functions, such as :func:`skl2onnx.convert_sklearn`. It
+    uses skl2onnx's public :func:`skl2onnx.update_registered_converter`;
+    registering again is harmless.
+
+    Raises
+    ------
+    ImportError
+        If the optional dependencies are not installed.
+    """
+    _, skl2onnx = _import_extra()
+    skl2onnx.update_registered_converter(
+        DenoisingAutoencoder, _ALIAS, _calculate_output_shape, _convert
+    )
+
+
+# ------------------------------------------------------------ the extra
+
+
+def _import_extra():
+    try:
+        import onnx
+        import skl2onnx
+    except ImportError as error:
+        raise ImportError(
+            f"ONNX export needs the optional packages onnx and skl2onnx ({error}). "
+            'Install them with: pip install "skdenoise[onnx]"'
+        ) from error
+    return onnx, skl2onnx
+
+
+# ---------------------------------------------------------- on its own
+
+
+class _GraphLists(GraphWriter):
+    """Nodes and initializers of a stand-alone graph."""
+
+    def __init__(self, onnx):
+        self._onnx = onnx
+        self.nodes, self.initializers = [], []
+        self._names = set()
+
+    def _unique(self, base_name):
+        name, count = base_name, 0
+        while name in self._names:
+            count += 1
+            name = f"{base_name}_{count}"
+        self._names.add(name)
+        return name
+
+    def constant(self, array, base_name):
+        name = self._unique(base_name)
+        self.initializers.append(self._onnx.numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def node(self, op_type, inputs, base_name, **attributes):
+        output = self._unique(base_name)
+        self.nodes.append(
+            self._onnx.helper.make_node(op_type, inputs, [output], name=output, **attributes)
+        )
+        return output
+
+
+def _autoencoder_graph(onnx, dae, X_sample, method, opset):
+    check_is_fitted(dae)
+    _, sample_shape = validate_samples(dae, X_sample, reset=False)
+    check_sample_shape(sample_shape, dae.image_shape_, input_name="X_sample")
+    row_shape = tuple(np.shape(X_sample)[1:])
+    writer = _GraphLists(onnx)
+    writer._names.add("X")
+    emitter = NetworkEmitter(writer, "X", row_shape)
+    _emit_autoencoder(emitter, dae)
+    if method == "predict":
+        emitter.network(dae.decoder_)
+        emitter.to_sample_shape(row_shape)
+    writer.nodes.append(onnx.helper.make_node("Identity", [emitter.name], [method]))
+    output_shape = [None, dae._n_features_out] if method == "transform" else [None, *row_shape]
+    graph = onnx.helper.make_graph(
+        writer.nodes,
+        f"skdenoise_{method}",
+        [onnx.helper.make_tensor_value_info("X", onnx.TensorProto.FLOAT, [None, *row_shape])],
+        [onnx.helper.make_tensor_value_info(method, onnx.TensorProto.FLOAT, output_shape)],
+        initializer=writer.initializers,
+    )
+    onnx_model = onnx.helper.make_model(
+        graph,
+        opset_imports=[onnx.helper.make_opsetid("", opset)],
+        producer_name="skdenoise",
+    )
+    onnx.checker.check_model(onnx_model)
+    return onnx_model
+
+
+def _emit_autoencoder(emitter, dae):
+    """Emit the encoder of `dae` from samples in the emitter's current shape."""
+    if dae.architecture_ == "conv":
+        emitter.to_model_shape(dae.image_shape_)
+    else:
+        emitter.to_model_shape((dae.n_features_in_,))
+    emitter.network(dae.encoder_)
+
+
+# ------------------------------------------------- inside skl2onnx graphs
+
+
+class _ContainerWriter(GraphWriter):
+    """Nodes and initializers of a skl2onnx converter's container."""
+
+    def __init__(self, scope, container):
+        self._scope = scope
+        self._container = container
+
+    def constant(self, array, base_name):
+        from onnx import numpy_helper
+
+        name = self._scope.get_unique_variable_name(base_name)
+        tensor = numpy_helper.from_array(np.asarray(array), name)
+        self._container.add_initializer(name, tensor.data_type, list(tensor.dims), tensor)
+        return name
+
+    def node(self, op_type, inputs, base_name, **attributes):
+        output = self._scope.get_unique_variable_name(base_name)
+        self._container.add_node(
+            op_type,
+            inputs,
+            [output],
+            name=self._scope.get_unique_operator_name(base_name),
+            op_version=self._container.target_opset,
+            **attributes,
+        )
+        return output
+
+
+def _calculate_output_shape(operator):
+    from skl2onnx.common.data_types import FloatTensorType
+
+    dae = operator.raw_operator
+    check_is_fitted(dae)
+    input_shape = operator.inputs[0].type.shape
+    if len(input_shape) != 2 or input_shape[1] not in (None, dae.n_features_in_):
+        raise ValueError(
+            f"{type(dae).__name__} in an ONNX graph takes flat rows of "
+            f"{dae.n_features_in_} features; got input of shape {input_shape}."
+        )
+    operator.outputs[0].type = FloatTensorType([input_shape[0], dae._n_features_out])
+
+
+def _convert(scope, operator, container):
+    from onnx import TensorProto
+    from skl2onnx.common.data_types import FloatTensorType
+
+    dae = operator.raw_operator
+    writer = _ContainerWriter(scope, container)
+    name = operator.inputs[0].full_name
+    if not isinstance(operator.inputs[0].type, FloatTensorType):
+        name = writer.node("Cast", [name], "cast", to=TensorProto.FLOAT)
+    emitter = NetworkEmitter(writer, name, (dae.n_features_in_,))
+    _emit_autoencoder(emitter, dae)
+    container.add_node(
+        "Identity",
+        [emitter.name],
+        [operator.outputs[0].full_name],
+        name=scope.get_unique_operator_name("codes"),
+    )
