@@ -920,13 +920,15 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         `X` holds flat rows (dense or sparse, densified a batch at a time)
         or samples in the network's input shape.
         """
+        import tensorflow as tf
+
         function = self._inference_function(part)
-        input_shape = tuple(function.input_signature[0].shape[1:])
+        input_shape = tuple(function.inputs[0].shape[1:])
         step = self.inference_batch_size
         output = None
         for start in range(0, X.shape[0], step):
             batch = _dense_rows(X[start : start + step]).reshape(-1, *input_shape)
-            batch = function(np.ascontiguousarray(batch)).numpy()
+            batch = function(tf.constant(batch)).numpy()
             if output is None:
                 if len(batch) == X.shape[0]:
                     return batch
@@ -947,9 +949,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
             # A partial, not a lambda: TensorFlow keys its retracing warning
             # on a function's code, which every fitted model's lambda shares.
+            # The concrete function of the one signature: calling it skips
+            # tf.function's argument binding and cache look-up, a third of the
+            # time of a one-sample predict, for the same graph and outputs.
             function = tf.function(
                 functools.partial(network, training=False), input_signature=[spec]
-            )
+            ).get_concrete_function()
             self._inference_functions[part] = function
         return function
 
