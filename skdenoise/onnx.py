@@ -37,8 +37,11 @@ def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=N
     X_sample : array-like
         A few samples of the input, to fix the input's shape: flat rows, or
         for an autoencoder on its own, images of the shape it was fitted on.
-        The graph's input ``"X"`` takes float32 values of that shape, with
-        any number of rows.
+        The graph's input ``"X"`` takes values of that shape, with any
+        number of rows, as float32; for a pipeline, as float64 when
+        `X_sample` is float64, so that the scikit-learn steps compute in
+        double precision as they do in Python (the network itself always
+        computes in float32, as in skdenoise).
 
     method : {"transform", "predict"}, default="transform"
         What the graph of an autoencoder on its own computes: the codes of
@@ -111,7 +114,8 @@ def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=N
             f"{type(model).__name__} the autoencoder exports its transform."
         )
     check_is_fitted(model)
-    X_sample = np.asarray(X_sample, dtype=np.float32)
+    X_sample = np.asarray(X_sample)
+    X_sample = X_sample.astype(np.float64 if X_sample.dtype == np.float64 else np.float32)
     if X_sample.ndim != 2:
         raise ValueError(
             f"X_sample of a {type(model).__name__} must be flat rows; got shape {X_sample.shape}."
@@ -257,7 +261,7 @@ class _ContainerWriter(GraphWriter):
 
 
 def _calculate_output_shape(operator):
-    from skl2onnx.common.data_types import FloatTensorType
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
     dae = operator.raw_operator
     check_is_fitted(dae)
@@ -267,12 +271,16 @@ def _calculate_output_shape(operator):
             f"{type(dae).__name__} in an ONNX graph takes flat rows of "
             f"{dae.n_features_in_} features; got input of shape {input_shape}."
         )
-    operator.outputs[0].type = FloatTensorType([input_shape[0], dae._n_features_out])
+    # Double in, double out: the network runs in float32, as in skdenoise,
+    # and the steps around it keep scikit-learn's float64.
+    is_double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    output_type = DoubleTensorType if is_double else FloatTensorType
+    operator.outputs[0].type = output_type([input_shape[0], dae._n_features_out])
 
 
 def _convert(scope, operator, container):
     from onnx import TensorProto
-    from skl2onnx.common.data_types import FloatTensorType
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
     dae = operator.raw_operator
     writer = _ContainerWriter(scope, container)
@@ -281,6 +289,8 @@ def _convert(scope, operator, container):
         name = writer.node("Cast", [name], "cast", to=TensorProto.FLOAT)
     emitter = NetworkEmitter(writer, name, (dae.n_features_in_,))
     _emit_autoencoder(emitter, dae)
+    if isinstance(operator.outputs[0].type, DoubleTensorType):
+        emitter.name = writer.node("Cast", [emitter.name], "cast", to=TensorProto.DOUBLE)
     container.add_node(
         "Identity",
         [emitter.name],
