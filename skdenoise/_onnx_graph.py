@@ -153,11 +153,15 @@ class NetworkEmitter:
                 f"Cannot export Conv2DTranspose layer {layer.name!r} with output_padding."
             )
         # A transposed convolution of stride 1 crops from its full output what
-        # the convolution it transposes pads: the same split as Conv2D.
-        pads = self._padding(layer, config["padding"], kernel_size, (1, 1))
-        # Keras: (height, width, out, in); ONNX: (in, out, height, width).
-        kernel = np.transpose(_numpy(layer.kernel), (3, 2, 0, 1))
-        self._conv("ConvTranspose", layer, kernel, kernel_size, (1, 1), pads)
+        # the convolution it transposes pads (the same split as Conv2D). It
+        # equals a convolution with the kernel flipped and in and out swapped,
+        # padded by kernel - 1 - crop: written so, because runtimes optimise
+        # Conv far more than ConvTranspose.
+        crops = self._padding(layer, config["padding"], kernel_size, (1, 1))
+        pads = [size - 1 - crop for size, crop in zip(kernel_size * 2, crops)]
+        # Keras: (height, width, out, in); ONNX Conv: (out, in, height, width).
+        kernel = np.transpose(_numpy(layer.kernel)[::-1, ::-1], (2, 3, 0, 1))
+        self._conv("Conv", layer, np.ascontiguousarray(kernel), kernel_size, (1, 1), pads)
         self._activation(layer, config)
 
     def _emit_BatchNormalization(self, layer, config):
