@@ -32,7 +32,9 @@ from sklearn.model_selection import train_test_split
 from skdenoise.datasets import load_mnist_sample
 
 X, y = load_mnist_sample(return_X_y=True)
-X_train, X_digits = train_test_split(X, train_size=2000, test_size=400, stratify=y, random_state=0)
+X_train, X_digits = train_test_split(
+    X, train_size=2000, test_size=400, stratify=y, random_state=0
+)
 
 
 def photo_patches(n_patches, *, size=84, seed=0):
@@ -42,7 +44,9 @@ def photo_patches(n_patches, *, size=84, seed=0):
     [0, 1], the format of the digits.
     """
     rng = np.random.RandomState(seed)
-    photos = [image.mean(axis=2) / 255 for image in load_sample_images().images]
+    photos = [
+        image.mean(axis=2) / 255 for image in load_sample_images().images
+    ]
     block = size // 28
     patches = []
     for index in range(n_patches):
@@ -107,7 +111,10 @@ print(f"{'ROC AUC against':>16} {'autoencoder':>12} {'IsolationForest':>16}")
 for name in [*others, "both"]:
     mask = kind == "digit"
     mask |= kind != "digit" if name == "both" else kind == name
-    aucs = [roc_auc_score(kind[mask] == "digit", scores[mask]) for scores in methods.values()]
+    aucs = [
+        roc_auc_score(kind[mask] == "digit", scores[mask])
+        for scores in methods.values()
+    ]
     print(f"{name:>16} {aucs[0]:>12.3f} {aucs[1]:>16.3f}")
 
 # %%

@@ -61,7 +61,9 @@ X_corrupted = {
 
 _, shown = np.unique(y_test, return_index=True)
 rows = {"clean": X_test, **X_corrupted}
-fig, axes = plt.subplots(len(rows), len(shown), figsize=(8, 3.4), layout="constrained")
+fig, axes = plt.subplots(
+    len(rows), len(shown), figsize=(8, 3.4), layout="constrained"
+)
 for axes_row, (name, images) in zip(axes, rows.items(), strict=True):
     for ax, index in zip(axes_row, shown, strict=True):
         ax.imshow(images[index].reshape(28, 28), cmap="gray", vmin=0, vmax=1)
@@ -82,7 +84,9 @@ plt.show()
 from skdenoise import DenoisingAutoencoder
 
 autoencoders = {
-    name: DenoisingAutoencoder(noise=noiser, epochs=8, random_state=0).fit(X_train)
+    name: DenoisingAutoencoder(noise=noiser, epochs=8, random_state=0).fit(
+        X_train
+    )
     for name, noiser in corruptions.items()
 }
 
@@ -129,7 +133,9 @@ names = list(corruptions)
 psnr = np.array(
     [
         [
-            peak_signal_noise_ratio(X_test, autoencoders[model].predict(X_corrupted[test]))
+            peak_signal_noise_ratio(
+                X_test, autoencoders[model].predict(X_corrupted[test])
+            )
             for test in names
         ]
         for model in names
@@ -146,7 +152,8 @@ wrapped = ["\n".join(name.rsplit(" ", 1)) for name in names]
 ax.set_xticks(
     range(len(names)),
     labels=[
-        f"{name}\n(input {value:.1f} dB)" for name, value in zip(wrapped, noisy_psnr, strict=True)
+        f"{name}\n(input {value:.1f} dB)"
+        for name, value in zip(wrapped, noisy_psnr, strict=True)
     ],
 )
 ax.set_yticks(range(len(names)), labels=[f"trained on\n{n}" for n in names])

@@ -113,7 +113,9 @@ display = DenoisingDisplay.from_predictions(
     vmin=0.0,
     vmax=1.0,
 )
-display.figure_.suptitle("Held-out digits, Gaussian noise of standard deviation 0.5")
+display.figure_.suptitle(
+    "Held-out digits, Gaussian noise of standard deviation 0.5"
+)
 plt.show()
 
 # %%

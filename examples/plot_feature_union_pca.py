@@ -3,9 +3,9 @@
 Autoencoder codes as features next to PCA
 ===========================================
 
-:meth:`DenoisingAutoencoder.transform <skdenoise.DenoisingAutoencoder.transform>`
-returns the latent code of every sample, so the autoencoder can feed a
-classifier like any other scikit-learn transformer. Here its codes are put
+:meth:`~skdenoise.DenoisingAutoencoder.transform` returns the latent code
+of every sample, so the autoencoder can feed a classifier like any other
+scikit-learn transformer. Here its codes are put
 next to those of :class:`~sklearn.decomposition.PCA` in a
 :class:`~sklearn.pipeline.FeatureUnion`, in front of a
 :class:`~sklearn.linear_model.LogisticRegression` that recognises the
@@ -68,7 +68,9 @@ models = {
     "PCA (32)": make_pipeline(
         PCA(n_components=32, random_state=0), StandardScaler(), classifier()
     ),
-    "PCA (32) + DAE codes (32)": make_pipeline(union, StandardScaler(), classifier()),
+    "PCA (32) + DAE codes (32)": make_pipeline(
+        union, StandardScaler(), classifier()
+    ),
 }
 models["PCA (32) + DAE codes (32)"]
 
@@ -81,7 +83,10 @@ for name, model in models.items():
     model.fit(X_train, y_train)
     fit_time[name] = time.perf_counter() - start
     accuracy[name] = model.score(X_test, y_test)
-    print(f"{name:>26}: accuracy {accuracy[name]:.3f}, fitted in {fit_time[name]:.1f} s")
+    print(
+        f"{name:>26}: accuracy {accuracy[name]:.3f}, "
+        f"fitted in {fit_time[name]:.1f} s"
+    )
 
 # %%
 # The union names its output columns after its parts, so the features stay
@@ -107,7 +112,14 @@ ax.barh(
     color=["tab:gray", "tab:blue", "tab:green", "tab:olive"],
 )
 for i, value in enumerate(accuracy.values()):
-    ax.text(value - 0.005, i, f"{value:.3f}", va="center", ha="right", color="white")
+    ax.text(
+        value - 0.005,
+        i,
+        f"{value:.3f}",
+        va="center",
+        ha="right",
+        color="white",
+    )
 ax.set(
     xlim=(0.8, 1.0),
     xlabel="test accuracy",

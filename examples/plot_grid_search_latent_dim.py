@@ -71,7 +71,9 @@ pipe
 # ``noise``, under a seed fixed at fit time (the same for every candidate,
 # since they share ``random_state``), denoises it and returns minus the
 # loss.
-search = GridSearchCV(pipe, {"denoisingautoencoder__latent_dim": [4, 16, 64]}, cv=3)
+search = GridSearchCV(
+    pipe, {"denoisingautoencoder__latent_dim": [4, 16, 64]}, cv=3
+)
 search.fit(X_train)
 
 results = pd.DataFrame(search.cv_results_)

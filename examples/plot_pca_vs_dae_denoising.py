@@ -78,7 +78,9 @@ pca = PCA(n_components=best_n, random_state=0).fit(X_train)
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 ax.semilogx(candidates, val_psnr, "o-", base=2)
 ax.set_xticks(candidates, labels=candidates)
-ax.axvline(best_n, color="tab:red", linestyle=":", label=f"best: {best_n} components")
+ax.axvline(
+    best_n, color="tab:red", linestyle=":", label=f"best: {best_n} components"
+)
 ax.set(
     xlabel="PCA components",
     ylabel="PSNR (dB)",
@@ -95,7 +97,9 @@ plt.show()
 # :class:`~skdenoise.GaussianNoiser` of the same strength.
 from skdenoise import DenoisingAutoencoder
 
-dae = DenoisingAutoencoder(noise=GaussianNoiser(noise_factor=NOISE), epochs=8, random_state=0)
+dae = DenoisingAutoencoder(
+    noise=GaussianNoiser(noise_factor=NOISE), epochs=8, random_state=0
+)
 dae.fit(X_train)
 
 # %%

@@ -115,7 +115,10 @@ for name, model in [("PCA", pca), ("Autoencoder", autoencoder)]:
     knn = KNeighborsClassifier(n_neighbors=5)
     knn.fit(model.transform(X_train), y_train)
     accuracy = knn.score(model.transform(X_test), y_test)
-    print(f"{name:>11}: reconstruction MSE {error:.3f}, 5-NN accuracy {accuracy:.3f}")
+    print(
+        f"{name:>11}: reconstruction MSE {error:.3f}, "
+        f"5-NN accuracy {accuracy:.3f}"
+    )
 
 # %%
 # On these wines the autoencoder's map keeps more of the measurements and

@@ -31,11 +31,16 @@ from sklearn.preprocessing import StandardScaler
 from skdenoise import DenoisingAutoencoder
 
 X, y = load_breast_cancer(return_X_y=True)
-print(f"{X.shape[0]} samples, {X.shape[1]} features from {X.min():.3g} to {X.max():.3g}")
+print(
+    f"{X.shape[0]} samples, {X.shape[1]} features "
+    f"from {X.min():.3g} to {X.max():.3g}"
+)
 
 pipelines = {
     "raw features": make_pipeline(StandardScaler(), LogisticRegression()),
-    "PCA": make_pipeline(StandardScaler(), PCA(n_components=8), LogisticRegression()),
+    "PCA": make_pipeline(
+        StandardScaler(), PCA(n_components=8), LogisticRegression()
+    ),
     "autoencoder": make_pipeline(
         StandardScaler(),
         DenoisingAutoencoder(latent_dim=8, random_state=0),
@@ -43,7 +48,10 @@ pipelines = {
     ),
     "PCA + autoencoder": make_pipeline(
         StandardScaler(),
-        make_union(PCA(n_components=8), DenoisingAutoencoder(latent_dim=8, random_state=0)),
+        make_union(
+            PCA(n_components=8),
+            DenoisingAutoencoder(latent_dim=8, random_state=0),
+        ),
         LogisticRegression(),
     ),
 }
