@@ -950,8 +950,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             # A partial, not a lambda: TensorFlow keys its retracing warning
             # on a function's code, which every fitted model's lambda shares.
             # The concrete function of the one signature: calling it skips
-            # tf.function's argument binding and cache look-up, a third of the
-            # time of a one-sample predict, for the same graph and outputs.
+            # tf.function's argument binding and cache look-up, about 0.3 ms
+            # of every call (benchmarks/latency.py), for the same outputs.
             function = tf.function(
                 functools.partial(network, training=False), input_signature=[spec]
             ).get_concrete_function()

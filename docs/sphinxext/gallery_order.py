@@ -9,6 +9,7 @@ EXAMPLE_ORDER = [
     "plot_tabular_dimensionality_reduction.py",
     "plot_tabular_pipeline.py",
     "plot_anomaly_detection.py",
+    "plot_deploying.py",
 ]
 
 
