@@ -107,6 +107,11 @@ def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=N
     if opset < MIN_OPSET:
         raise ValueError(f"target_opset={target_opset} is too old: the graph needs {MIN_OPSET}.")
     if isinstance(model, DenoisingAutoencoder):
+        if options:
+            raise ValueError(
+                "options are for the other estimators of a pipeline; a "
+                "DenoisingAutoencoder on its own takes none."
+            )
         return _autoencoder_graph(onnx, model, X_sample, method, opset)
     if method != "transform":
         raise ValueError(
@@ -164,10 +169,10 @@ def _import_extra():
 class _GraphLists(GraphWriter):
     """Nodes and initializers of a stand-alone graph."""
 
-    def __init__(self, onnx):
+    def __init__(self, onnx, reserved_names=()):
         self._onnx = onnx
         self.nodes, self.initializers = [], []
-        self._names = set()
+        self._names = set(reserved_names)
 
     def _unique(self, base_name):
         name, count = base_name, 0
@@ -195,8 +200,7 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     _, sample_shape = validate_samples(dae, X_sample, reset=False)
     check_sample_shape(sample_shape, dae.image_shape_, input_name="X_sample")
     row_shape = tuple(np.shape(X_sample)[1:])
-    writer = _GraphLists(onnx)
-    writer._names.add("X")
+    writer = _GraphLists(onnx, reserved_names=["X", method])
     emitter = NetworkEmitter(writer, "X", row_shape)
     _emit_autoencoder(emitter, dae)
     if method == "predict":
