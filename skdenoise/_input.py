@@ -94,7 +94,7 @@ def flatten_images(X, input_name="X"):
     return X.reshape(X.shape[0], -1), X.shape[1:]
 
 
-def validate_samples(estimator, X, *, reset, fitted_image_shape=None, input_name="X"):
+def validate_samples(estimator, X, *, reset, fitted_image_shape, input_name="X"):
     """Validate `X` and return it as float32, flattened, with its sample shape.
 
     Parameters
@@ -110,10 +110,10 @@ def validate_samples(estimator, X, *, reset, fitted_image_shape=None, input_name
     reset : bool
         Whether this is the first validation (in ``fit``).
 
-    fitted_image_shape : tuple of (int, int, int) or None, default=None
+    fitted_image_shape : tuple of (int, int, int) or None
         With ``reset=False``, the image shape the estimator was fitted on
         (None for 2-D data): samples of another shape are refused in the
-        terms of images.
+        terms of images. Ignored with ``reset=True``.
 
     input_name : str
         Name of the argument for error messages.

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._autoencoder import DenoisingAutoencoder
-from ._input import check_sample_shape, validate_samples
+from ._input import validate_samples
 from ._onnx_graph import MIN_OPSET, GraphWriter, NetworkEmitter, UnsupportedModelError
 
 __all__ = ["UnsupportedModelError", "register_converter", "to_onnx"]
@@ -197,8 +197,9 @@ class _GraphLists(GraphWriter):
 
 def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     check_is_fitted(dae)
-    _, sample_shape = validate_samples(dae, X_sample, reset=False)
-    check_sample_shape(sample_shape, dae.image_shape_, input_name="X_sample")
+    validate_samples(
+        dae, X_sample, reset=False, fitted_image_shape=dae.image_shape_, input_name="X_sample"
+    )
     row_shape = tuple(np.shape(X_sample)[1:])
     writer = _GraphLists(onnx, reserved_names=["X", method])
     emitter = NetworkEmitter(writer, "X", row_shape)
