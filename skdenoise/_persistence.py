@@ -109,26 +109,24 @@ def write_estimator_file(path, *, class_name, params, fitted, model):
         "params": {name: _to_json(value, name) for name, value in params.items()},
         "fitted": {name: _to_json(value, name) for name, value in fitted.items()},
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        model_path = os.path.join(tmp, _MODEL_MEMBER)
-        model.save(model_path)
-        if hasattr(path, "write"):
-            _write_archive(path, document, model_path)
-            return
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise FileNotFoundError(f"Cannot save to {os.fspath(path)!r}: no folder {folder!r}.")
-        # Written whole to a temporary name first: a crash mid-save never
-        # leaves a truncated file where a good one was.
-        partial = f"{os.fspath(path)}.partial"
-        _write_archive(partial, document, model_path)
-        os.replace(partial, path)
+    model_bytes = model_to_bytes(model)
+    if hasattr(path, "write"):
+        _write_archive(path, document, model_bytes)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"Cannot save to {os.fspath(path)!r}: no folder {folder!r}.")
+    # Written whole to a temporary name first: a crash mid-save never leaves
+    # a truncated file where a good one was.
+    partial = f"{os.fspath(path)}.partial"
+    _write_archive(partial, document, model_bytes)
+    os.replace(partial, path)
 
 
-def _write_archive(file, document, model_path):
+def _write_archive(file, document, model_bytes):
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_ESTIMATOR_MEMBER, json.dumps(document, indent=1))
-        archive.write(model_path, _MODEL_MEMBER)
+        archive.writestr(_MODEL_MEMBER, model_bytes)
 
 
 def read_estimator_file(path, *, class_name, param_names):
