@@ -5,13 +5,14 @@ loaded, so importing the package and building pipelines is instant.
 """
 
 from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError, load
-from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser
+from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser
 
 __all__ = [
     "DenoisingAutoencoder",
     "GaussianNoiser",
     "MaskingNoiser",
     "SaltPepperNoiser",
+    "SwapNoiser",
     "TrainingDivergedError",
     "load",
 ]

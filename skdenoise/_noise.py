@@ -352,6 +352,39 @@ def corrupt_salt_pepper(X, *, fraction, low, high, rng):
     return X_noisy
 
 
+def corrupt_swap(X, *, fraction, rng):
+    """Replace entries by the same column's value in another random row.
+
+    Each entry is chosen with probability `fraction` (of its column), and a
+    chosen entry ``X[i, j]`` becomes ``X[k, j]`` for a row ``k != i`` drawn
+    uniformly.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Data of at least two rows; it is not modified.
+
+    fraction : float or ndarray of shape (n_features,)
+        Probability that an entry is replaced, for all columns or for each.
+
+    rng : numpy.random.Generator
+        Source of the choice and of the donor rows.
+
+    Returns
+    -------
+    X_noisy : ndarray of shape (n_samples, n_features)
+        Corrupted copy of `X`, of its floating dtype (float64 for integers).
+    """
+    n_samples, n_features = X.shape
+    X_noisy = _float_copy(X)
+    rows, columns = np.nonzero(rng.random(X.shape) < fraction)
+    # An offset in [1, n_samples - 1] reaches every other row with equal
+    # probability and never the row itself.
+    donors = (rows + rng.integers(1, n_samples, size=rows.size)) % n_samples
+    X_noisy[rows, columns] = X[donors, columns]
+    return X_noisy
+
+
 class MaskingNoiser(_BaseNoiser):
     """Corrupt data by forcing a random fraction of each sample to 0.
 
@@ -537,8 +570,139 @@ class SaltPepperNoiser(_BaseNoiser):
         return corrupt_salt_pepper(X, fraction=self.fraction, low=low, high=high, rng=rng)
 
 
+class SwapNoiser(_BaseNoiser):
+    """Corrupt data by swapping entries with those of other rows.
+
+    The swap noise of tabular denoising autoencoders [1]_, also the
+    "marginal" corruption of VIME [2]_ and SCARF [3]_: each entry, with
+    probability `fraction`, is replaced by the value the same column takes in
+    another row of the data being corrupted, drawn uniformly. Unlike added
+    Gaussian noise, the corrupted values are values of the column, so every
+    column keeps its distribution: categories stay categories and a skewed
+    feature stays skewed. The transformer is stateless: :meth:`fit` only
+    validates its input.
+
+    Used as the ``noise`` of :class:`~skdenoise.DenoisingAutoencoder`, the
+    rows corrupted together are the whole training set of each epoch;
+    ``noise__fraction`` can be tuned by a grid search.
+
+    Parameters
+    ----------
+    fraction : float or array-like of shape (n_features,), default=0.15
+        Probability, in [0, 1], that an entry is replaced, for every column
+        or one per column. The fraction replaced is `fraction` on average;
+        published recipes use 0.1 to 0.3.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the noise. Pass an int for the same noise on every call to
+        :meth:`transform`. With ``None`` every call draws new noise from a
+        generator seeded by the operating system; NumPy's global random state
+        is never used.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    MaskingNoiser : A random fraction forced to 0.
+    GaussianNoiser : Additive Gaussian noise.
+    DenoisingAutoencoder : Learns to undo the corruption.
+
+    Notes
+    -----
+    Being stateless, the transformer takes the replacements from the `X`
+    given to :meth:`transform`, each call anew, which needs at least two
+    rows. An entry may, by chance, be replaced by an equal value.
+
+    References
+    ----------
+    .. [1] M. Jahrer, "1st place with representation learning", Porto Seguro's
+       Safe Driver Prediction, Kaggle, 2017.
+    .. [2] J. Yoon, Y. Zhang, J. Jordon and M. van der Schaar, "VIME:
+       Extending the Success of Self- and Semi-supervised Learning to Tabular
+       Domain", NeurIPS 2020.
+    .. [3] D. Bahri, H. Jiang, Y. Tay and D. Metzler, "SCARF:
+       Self-Supervised Contrastive Learning using Random Feature
+       Corruption", ICLR 2022.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdenoise import SwapNoiser
+    >>> X = np.array([[0., 10.], [1., 11.], [2., 12.], [3., 13.]])
+    >>> noiser = SwapNoiser(fraction=0.5, random_state=0)
+    >>> noiser.fit_transform(X)
+    array([[ 3., 12.],
+           [ 1., 11.],
+           [ 2., 10.],
+           [ 3., 13.]])
+
+    One fraction per column, here only the second one is corrupted:
+
+    >>> SwapNoiser(fraction=[0.0, 1.0], random_state=0).fit_transform(X)[:, 0]
+    array([0., 1., 2., 3.])
+    """
+
+    _parameter_constraints: dict = {
+        "fraction": [Interval(Real, 0, 1, closed="both"), "array-like"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, fraction=0.15, *, random_state=None):
+        self.fraction = fraction
+        self.random_state = random_state
+
+    def _check_params(self):
+        self._fractions()
+
+    def _fractions(self):
+        """`fraction` as a float or a 1-d float array, checked."""
+        if isinstance(self.fraction, Real):
+            return float(self.fraction)
+        try:
+            fractions = np.asarray(self.fraction, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "fraction must be a float or an array of floats, one per "
+                f"column; got {self.fraction!r}."
+            ) from None
+        if fractions.ndim != 1:
+            raise ValueError(
+                "fraction must be a float or a one-dimensional array, one value "
+                f"per column; got an array of shape {fractions.shape}."
+            )
+        if not np.all((fractions >= 0) & (fractions <= 1)):
+            raise ValueError(f"Every fraction must lie in [0, 1]; got {self.fraction!r}.")
+        return fractions
+
+    def _corrupt(self, X, rng):
+        fraction = self._fractions()
+        if np.ndim(fraction) and fraction.shape[0] != X.shape[1]:
+            raise ValueError(
+                f"fraction has {fraction.shape[0]} values, one per column, but X "
+                f"has {X.shape[1]} columns."
+            )
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"SwapNoiser takes replacements from other rows, so it needs at "
+                f"least 2 samples; got {X.shape[0]} sample."
+            )
+        return corrupt_swap(X, fraction=fraction, rng=rng)
+
+
 # The noisers that the safe file format may save and construct, by class
 # name. A new noiser is saved once it is listed here.
+SAFE_NOISERS = {
+    cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser)
+}
+
+
 SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)}
 
 
