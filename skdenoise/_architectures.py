@@ -189,3 +189,35 @@ def _join(encoder, decoder, input_shape):
 
     inputs = keras.Input(shape=input_shape)
     return keras.Model(inputs, decoder(encoder(inputs)), name=AUTOENCODER_NAME)
+
+
+def build_hidden_layers_model(model):
+    """A model giving every hidden layer's activations of a dense autoencoder.
+
+    The features of the "deep stack" of tabular denoising autoencoders: the
+    activations of the encoder's hidden layers, the code, and the decoder's
+    hidden layers, concatenated from the input towards the output. The new
+    model shares the layers, and so the weights, of `model`; it holds
+    nothing of its own to save.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Autoencoder built by :func:`build_dense_autoencoder`.
+
+    Returns
+    -------
+    hidden : keras.Model
+        Maps samples to the concatenated activations, of
+        the total width of ``skdenoise._hidden_layers.hidden_layer_widths``.
+    """
+    encoder = model.get_layer(ENCODER_NAME)
+    decoder = model.get_layer(DECODER_NAME)
+    inputs = keras.Input(shape=encoder.input_shape[1:])
+    outputs = []
+    x = inputs
+    # Every layer but the decoder's output layer is a hidden one.
+    for layer in [*encoder.layers, *decoder.layers[:-1]]:
+        x = layer(x)
+        outputs.append(x)
+    return keras.Model(inputs, layers.Concatenate()(outputs), name="hidden_layers")

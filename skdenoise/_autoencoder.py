@@ -26,6 +26,12 @@ from ._architectures import (
     build_dense_autoencoder,
 )
 from ._backend import require_tensorflow
+from ._hidden_layers import (
+    FEATURES,
+    all_hidden_feature_names,
+    check_features,
+    check_hidden_layer_sizes,
+)
 from ._input import (
     reject_time_dtypes,
     resolve_image_shape,
@@ -124,8 +130,17 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     hidden_layer_sizes : tuple of int, default=(256,)
         Widths of the hidden layers of the dense encoder, from the input
-        inwards; the decoder mirrors them. Unused by the convolutional
-        architecture.
+        inwards, as positive ints; the decoder mirrors them. Unused by the
+        convolutional architecture.
+
+    features : {"latent", "all_hidden"}, default="latent"
+        What :meth:`transform` returns. ``"latent"``: the codes, of
+        `latent_dim` values. ``"all_hidden"``: the activations of every
+        hidden layer of the dense network concatenated, from the input
+        towards the output (the encoder's hidden layers, the code, the
+        decoder's hidden layers), the "deep stack" features of tabular
+        denoising autoencoders; :meth:`inverse_transform` does not apply to
+        them, and the convolutional architecture does not offer them.
 
     epochs : int, default=35
         Passes over the training data in one call to :meth:`fit`.
@@ -307,6 +322,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "architecture": [StrOptions({"auto", "conv", "dense"})],
         "image_shape": [tuple, list, None],
         "hidden_layer_sizes": [tuple, list],
+        "features": [StrOptions(set(FEATURES))],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "inference_batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -338,6 +354,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         architecture="auto",
         image_shape=None,
         hidden_layer_sizes=(256,),
+        features="latent",
         epochs=35,
         batch_size=32,
         inference_batch_size=1024,
@@ -360,6 +377,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.architecture = architecture
         self.image_shape = image_shape
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.features = features
         self.epochs = epochs
         self.batch_size = batch_size
         self.inference_batch_size = inference_batch_size
@@ -536,6 +554,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _initialize(self, X, sample_shape):
         """Resolve the data-dependent settings of a fresh fit."""
+        check_hidden_layer_sizes(self.hidden_layer_sizes)
         self.image_shape_ = resolve_image_shape(
             self.image_shape, sample_shape, X.shape[1], self.architecture, n_samples=X.shape[0]
         )
@@ -545,6 +564,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             self.architecture_ = "dense" if self.image_shape_ is None else "conv"
         else:
             self.architecture_ = self.architecture
+        check_features(self.features, self.architecture_)
         self._n_features_out = self.latent_dim
         self.history_ = {}
         self.n_iter_ = 0
@@ -749,11 +769,53 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         Returns
         -------
-        codes : ndarray of float32 of shape (n_samples, latent_dim)
-            Latent codes.
+        codes : ndarray of float32 of shape (n_samples, n_features_out)
+            Latent codes, or with ``features="all_hidden"`` the activations
+            of every hidden layer; see :meth:`get_feature_names_out`.
         """
         X = self._validate_for_inference(X)
+        if self.features == "all_hidden":
+            check_features(self.features, self.architecture_)
+            return self._run_batched(_HIDDEN_LAYERS, X)
         return self._run_batched(ENCODER_NAME, X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the features :meth:`transform` returns.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Ignored; the output features are not the input ones.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``denoisingautoencoder0``, ``denoisingautoencoder1``, ... for
+            the codes; with ``features="all_hidden"``,
+            ``denoisingautoencoder_hidden{layer}_{unit}``, layers counted
+            from 0 at the input side (the code is layer
+            ``len(hidden_layer_sizes)``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdenoise import DenoisingAutoencoder
+        >>> X = np.random.RandomState(0).normal(size=(50, 4))
+        >>> dae = DenoisingAutoencoder(latent_dim=2, hidden_layer_sizes=(3,),
+        ...                            features="all_hidden", epochs=1,
+        ...                            random_state=0).fit(X)
+        >>> dae.get_feature_names_out()[[0, 3, 5]].tolist()
+        ['denoisingautoencoder_hidden0_0', 'denoisingautoencoder_hidden1_0', \
+'denoisingautoencoder_hidden2_0']
+        >>> dae.transform(X).shape
+        (50, 8)
+        """
+        if self.features != "all_hidden":
+            return super().get_feature_names_out(input_features)
+        check_is_fitted(self)
+        return all_hidden_feature_names(
+            type(self).__name__.lower(), self.latent_dim, self.hidden_layer_sizes
+        )
 
     def inverse_transform(self, X):
         """Decode latent codes back into data space.
@@ -770,6 +832,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             for images.
         """
         check_is_fitted(self)
+        if self.features == "all_hidden":
+            raise ValueError(
+                "inverse_transform decodes latent codes, but this estimator's "
+                "transform returns every hidden layer (features='all_hidden'), "
+                "which the decoder cannot take. Decode the codes of "
+                "features='latent', or use predict to reconstruct samples."
+            )
         reject_time_dtypes(X)
         codes = check_array(X, dtype=np.float32, input_name="X")
         if codes.shape[1] != self._n_features_out:
@@ -945,7 +1014,14 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         if function is None:
             import tensorflow as tf
 
-            network = self.model_ if part == AUTOENCODER_NAME else self.model_.get_layer(part)
+            if part == AUTOENCODER_NAME:
+                network = self.model_
+            elif part == _HIDDEN_LAYERS:
+                from ._architectures import build_hidden_layers_model
+
+                network = build_hidden_layers_model(self.model_)
+            else:
+                network = self.model_.get_layer(part)
             spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
             # A partial, not a lambda: TensorFlow keys its retracing warning
             # on a function's code, which every fitted model's lambda shares.
@@ -1144,6 +1220,10 @@ def load(path):
     )
     return DenoisingAutoencoder(**params)._set_saved_attributes(fitted, model)
 
+
+# The part of the model that features="all_hidden" runs; built on demand
+# from the saved model, never saved itself.
+_HIDDEN_LAYERS = "hidden_layers"
 
 # Fitted attributes that `save` writes and `load` restores; the model and
 # the compiled inference functions are saved and rebuilt separately.
