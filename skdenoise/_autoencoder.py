@@ -625,7 +625,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             model = build_dense_autoencoder(
                 self.n_features_in_,
                 self.latent_dim,
-                tuple(self.hidden_layer_sizes),
+                check_hidden_layer_sizes(self.hidden_layer_sizes),
                 output_activation=output_activation,
                 seed=self._seeds["init"],
             )

@@ -618,7 +618,10 @@ class SwapNoiser(_BaseNoiser):
     -----
     Being stateless, the transformer takes the replacements from the `X`
     given to :meth:`transform`, each call anew, which needs at least two
-    rows. An entry may, by chance, be replaced by an equal value.
+    rows. Inside :class:`~skdenoise.DenoisingAutoencoder` the training rows
+    of each epoch, and the validation rows, are corrupted each on their own:
+    a `validation_fraction` that holds out a single row is an error. An
+    entry may, by chance, be replaced by an equal value.
 
     References
     ----------

@@ -7,6 +7,7 @@ from skdenoise import (
     GaussianNoiser,
     MaskingNoiser,
     SaltPepperNoiser,
+    SwapNoiser,
 )
 
 NOISE_IS_DRAWN_PER_CALL = (
@@ -28,6 +29,12 @@ EXPECTED_FAILED_CHECKS = {
         "check_methods_subset_invariance": NOISE_IS_DRAWN_PER_CALL
         + " Its automatic low and high are also those of the whole call.",
     },
+    "SwapNoiser": {
+        "check_methods_sample_order_invariance": NOISE_IS_DRAWN_PER_CALL,
+        "check_methods_subset_invariance": NOISE_IS_DRAWN_PER_CALL
+        + " Its replacements also come from the other rows of the call, so "
+        "one row alone cannot be corrupted.",
+    },
     "DenoisingAutoencoder": {
         "check_parameters_default_constructible": (
             "the default noise is a GaussianNoiser instance, so that "
@@ -48,10 +55,23 @@ def _expected_failed_checks(estimator):
         GaussianNoiser(random_state=0),
         MaskingNoiser(fraction=0.25, random_state=0),
         SaltPepperNoiser(fraction=0.1, random_state=0),
+        SwapNoiser(fraction=0.15, random_state=0),
         # The defaults, with a small code and few epochs for speed: the
         # checks' data is not in [0, 1], which loss="auto" and the noise's
         # clip="auto" handle.
         DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0),
+        # The tabular recipe: swap noise, every hidden layer as features.
+        # Without validation: the checks fit 15 rows, and a validation set
+        # of one row cannot be swap-corrupted on its own.
+        DenoisingAutoencoder(
+            latent_dim=2,
+            noise=SwapNoiser(),
+            hidden_layer_sizes=(4,),
+            features="all_hidden",
+            validation_fraction=None,
+            epochs=1,
+            random_state=0,
+        ),
     ],
     expected_failed_checks=_expected_failed_checks,
 )
