@@ -88,8 +88,9 @@ class CorruptedBatches:
         self._sparse = sp.issparse(targets) or sp.issparse(inputs)
         self._epoch_order = (None, None)
         if inputs is None and noise is not None:
-            # Corrupting a couple of rows now raises the noiser's own error;
-            # inside tf.data it would come wrapped in a TensorFlow one.
+            # Corrupting a couple of rows now raises the noiser's own error
+            # (too few rows for SwapNoiser, a wrong-length fraction); inside
+            # tf.data it would come wrapped in a TensorFlow graph error.
             self._rows(np.arange(min(2, self.n_samples)), seed)
 
     def __len__(self):

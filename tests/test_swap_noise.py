@@ -172,3 +172,16 @@ def test_a_single_validation_row_is_a_clear_error(tabular):
     with pytest.raises(ValueError, match="at least 2 samples; got 1 sample"):
         dae.fit(tabular[:15])
     assert not hasattr(dae, "model_")
+
+
+def test_a_wrong_length_fraction_fails_fit_with_the_noisers_own_error(tabular):
+    dae = DenoisingAutoencoder(
+        latent_dim=2,
+        hidden_layer_sizes=(4,),
+        noise=SwapNoiser(fraction=[0.1, 0.2]),
+        validation_fraction=None,
+        epochs=1,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="fraction has 2 values, one per column, but X has 12"):
+        dae.fit(tabular)
