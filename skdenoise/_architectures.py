@@ -211,6 +211,9 @@ def build_hidden_layers_model(model):
         Maps samples to the concatenated activations, of
         the total width of ``skdenoise._hidden_layers.hidden_layer_widths``.
     """
+    import keras
+    from keras import layers
+
     encoder = model.get_layer(ENCODER_NAME)
     decoder = model.get_layer(DECODER_NAME)
     inputs = keras.Input(shape=encoder.input_shape[1:])
