@@ -583,8 +583,9 @@ class SwapNoiser(_BaseNoiser):
     validates its input.
 
     Used as the ``noise`` of :class:`~skdenoise.DenoisingAutoencoder`, the
-    rows corrupted together are the whole training set of each epoch;
-    ``noise__fraction`` can be tuned by a grid search.
+    rows corrupted together are the whole training set of each epoch (one
+    batch of it for sparse data, and one batch of `inference_batch_size`
+    rows in ``score``); ``noise__fraction`` can be tuned by a grid search.
 
     Parameters
     ----------
