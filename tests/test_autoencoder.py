@@ -81,7 +81,7 @@ def test_image_shape_mismatches_are_reported(small_dae):
         small_dae(architecture="conv").fit(X)
     images = np.random.RandomState(0).uniform(size=(20, 8, 8))
     dae = small_dae(latent_dim=2).fit(images)
-    with pytest.raises(ValueError, match=r"samples of shape \(4, 16\)"):
+    with pytest.raises(ValueError, match=r"images of shape \(4, 16\), but .* \(8, 8, 1\)"):
         dae.predict(images.reshape(20, 4, 16))
 
 
