@@ -47,7 +47,7 @@ from ._losses import (
 )
 from ._noise import GaussianNoiser, corrupt
 from ._persistence import model_from_bytes, model_to_bytes
-from ._random import MAX_SEED, derive_seeds
+from ._random import batch_seed, derive_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
 # a copy (see DenoisingAutoencoder.set_params).
@@ -964,8 +964,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             batch = slice(start, start + step)
             inputs, clean = _dense_rows(X[batch]), _dense_rows(target[batch])
             if noise is not None:
-                seed = np.random.default_rng([self._seeds["score"], start]).integers(MAX_SEED)
-                inputs = corrupt(noise, inputs, int(seed))
+                inputs = corrupt(noise, inputs, batch_seed(self._seeds["score"], start))
             reconstruction = self._run_batched(AUTOENCODER_NAME, inputs)
             values = elementwise_loss(
                 clean.reshape(reconstruction.shape), reconstruction, self.loss_
@@ -1163,6 +1162,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         tags = super().__sklearn_tags__()
         tags.non_deterministic = self.random_state is None
         tags.target_tags.required = False
+        tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
 

@@ -216,7 +216,8 @@ def _shape(X):
     if shape is None:
         try:
             shape = np.shape(X)
-        except ValueError:
+        except (ValueError, TypeError):
+            # Ragged lists, or objects that only convert to arrays whole.
             return None
     return tuple(shape)
 

@@ -134,6 +134,7 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.requires_fit = False
+        tags.input_tags.sparse = True
         tags.non_deterministic = self.random_state is None
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
@@ -705,9 +706,6 @@ class SwapNoiser(_BaseNoiser):
 SAFE_NOISERS = {
     cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser)
 }
-
-
-SAFE_NOISERS = {cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser)}
 
 
 def corrupt(noise, X, seed):

@@ -52,3 +52,21 @@ def derive_seeds(random_state, names):
     """
     values = check_generator(random_state).integers(MAX_SEED, size=len(names))
     return {name: int(value) for name, value in zip(names, values)}
+
+
+def batch_seed(seed, start):
+    """The seed of the batch of rows from `start` on, derived from `seed`.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the whole pass over the data.
+
+    start : int
+        Index of the batch's first row.
+
+    Returns
+    -------
+    seed : int
+    """
+    return int(np.random.default_rng([seed, start]).integers(MAX_SEED))

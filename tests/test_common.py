@@ -15,6 +15,12 @@ NOISE_IS_DRAWN_PER_CALL = (
     "depends on where it stands in X; that is what a noise source is."
 )
 
+PREDICT_IS_DENOISED_DATA = (
+    "the check fits on sparse data, which is supported (tests/test_sparse.py), "
+    "and then expects predict to give one value per sample, where it gives the "
+    "denoised samples."
+)
+
 EXPECTED_FAILED_CHECKS = {
     "GaussianNoiser": {
         "check_methods_sample_order_invariance": NOISE_IS_DRAWN_PER_CALL,
@@ -36,6 +42,14 @@ EXPECTED_FAILED_CHECKS = {
         "one row alone cannot be corrupted.",
     },
     "DenoisingAutoencoder": {
+        "check_estimator_sparse_array": PREDICT_IS_DENOISED_DATA,
+        "check_estimator_sparse_matrix": PREDICT_IS_DENOISED_DATA,
+        "check_methods_sample_order_invariance": (
+            "TensorFlow's float32 kernels on some CPUs (AMD EPYC here) compute "
+            "a row differently at the end of a block of the matrix product than "
+            "inside it, so outputs move by about 1e-8 when rows are reordered, "
+            "above the check's absolute tolerance of 1e-9."
+        ),
         "check_parameters_default_constructible": (
             "the default noise is a GaussianNoiser instance, so that "
             "noise__noise_factor is a nested parameter a grid search can tune; "
