@@ -222,16 +222,13 @@ class CorruptedBatches:
         # each), competing with training for the cores, and would autotune
         # the pipeline from background threads that the iterator waits for
         # when it is deleted, at the end of every fit.
-        options = tf.data.Options()
-        options.experimental_optimization.map_parallelization = False
-        options.autotune.enabled = False
         dataset = (
             tf.data.Dataset.range(first, first + epochs)
             .map(load_epoch)
             .prefetch(1)
             .flat_map(batches_of)
             .prefetch(2)
-            .with_options(options)
+            .with_options(_sequential_pipeline_options())
         )
         # A known length: Keras would otherwise warn that validation data
         # "ran out" after its single pass.
@@ -253,17 +250,25 @@ class CorruptedBatches:
             targets.set_shape((None, *self.sample_shape))
             return inputs, targets
 
-        options = tf.data.Options()
-        options.experimental_optimization.map_parallelization = False
-        options.autotune.enabled = False
         first = self.first_epoch * steps
         dataset = (
             tf.data.Dataset.range(first, first + epochs * steps)
             .map(as_tensors)
             .prefetch(2)
-            .with_options(options)
+            .with_options(_sequential_pipeline_options())
         )
         return dataset.apply(tf.data.experimental.assert_cardinality(epochs * steps))
+
+
+def _sequential_pipeline_options():
+    """Options of a pipeline that prepares its data in one thread, untuned.
+
+    See :meth:`CorruptedBatches.as_tf_dataset` for why.
+    """
+    options = tf.data.Options()
+    options.experimental_optimization.map_parallelization = False
+    options.autotune.enabled = False
+    return options
 
 
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
