@@ -633,16 +633,20 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
             loss=self.loss_,
         )
+        # Built now, as a first training step would: the shared training
+        # steps update the optimizer's variables in place.
+        model.optimizer.build(model.trainable_variables)
         return model
 
     def _fit_epochs(self, model, train, validation, epochs):
-        """Run Keras training; return the per-epoch history as plain lists."""
+        """Train `model`; return the per-epoch history as plain lists."""
         import keras
         import tensorflow as tf
 
         from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
-        from ._multi_worker import fit_across_workers
+        from ._shared_steps import shared_steps, supports_shared_steps
         from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
+        from ._training_loop import fit_epochs
 
         strategy = model.distribute_strategy
         replicas = strategy.num_replicas_in_sync
@@ -690,7 +694,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 shuffle=False,
                 multiple_of=replicas,
                 sample_shape=sample_shape,
-            ).as_tf_dataset(1)
+            )
         callbacks = [StopOnNonFiniteLoss()]
         if has_batch_norm(model):
             callbacks.append(
@@ -710,32 +714,20 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 )
             )
         callbacks.extend(copy.deepcopy(cb) for cb in self.callbacks or [])
-        # One tf.data pipeline through all epochs: TensorFlow slices the
-        # batches, and each epoch's order and noise follow from its index, so
-        # every worker of a multi-worker strategy builds the same batches.
-        dataset = batches.as_tf_dataset(epochs)
-        if across_workers:
-            history = fit_across_workers(
+        if supports_shared_steps(model):
+            # Steps traced once per network structure: a new model of a known
+            # structure, as in every fit of a grid search, trains at once.
+            history = fit_epochs(
                 model,
-                dataset,
+                shared_steps(model),
+                batches,
+                validation,
                 epochs=epochs,
-                steps_per_epoch=len(batches),
-                validation_data=validation,
                 callbacks=callbacks,
                 verbose=self.verbose,
             )
         else:
-            history = model.fit(
-                dataset,
-                epochs=epochs,
-                steps_per_epoch=len(batches),
-                # The batches are shuffled already, from our seeds.
-                shuffle=False,
-                validation_data=validation,
-                callbacks=callbacks,
-                verbose=self.verbose,
-            ).history
-            history = {key: [float(v) for v in values] for key, values in history.items()}
+            history = self._fit_with_keras(model, batches, validation, epochs, callbacks)
         losses = history.get("loss", [])
         if not losses or not np.all(np.isfinite(losses)):
             raise TrainingDivergedError(
@@ -745,6 +737,40 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 "is left as it was before this fit."
             )
         return history
+
+    def _fit_with_keras(self, model, batches, validation, epochs, callbacks):
+        """Train through ``keras.Model.fit``, for distribution strategies."""
+        import tensorflow as tf
+
+        from ._multi_worker import fit_across_workers
+
+        # One tf.data pipeline through all epochs: TensorFlow slices the
+        # batches, and each epoch's order and noise follow from its index, so
+        # every worker of a multi-worker strategy builds the same batches.
+        dataset = batches.as_tf_dataset(epochs)
+        if validation is not None:
+            validation = validation.as_tf_dataset(1)
+        if isinstance(model.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            return fit_across_workers(
+                model,
+                dataset,
+                epochs=epochs,
+                steps_per_epoch=len(batches),
+                validation_data=validation,
+                callbacks=callbacks,
+                verbose=self.verbose,
+            )
+        history = model.fit(
+            dataset,
+            epochs=epochs,
+            steps_per_epoch=len(batches),
+            # The batches are shuffled already, from our seeds.
+            shuffle=False,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        ).history
+        return {key: [float(v) for v in values] for key, values in history.items()}
 
     # ------------------------------------------------------------ inference
 
@@ -990,8 +1016,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         """
         import tensorflow as tf
 
-        function = self._inference_function(part)
-        input_shape = tuple(function.inputs[0].shape[1:])
+        function, input_shape = self._inference_function(part)
         step = self.inference_batch_size
         output = None
         for start in range(0, X.shape[0], step):
@@ -1007,31 +1032,36 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return output
 
     def _inference_function(self, part):
-        # Model.predict costs tens of milliseconds per call in set-up alone; a
-        # tf.function with a batch-agnostic signature is traced once per model.
-        function = self._inference_functions.get(part)
-        if function is None:
-            import tensorflow as tf
+        """A function of a float32 batch, and the shape of one sample it takes."""
+        # Model.predict costs tens of milliseconds per call in set-up alone.
+        cached = self._inference_functions.get(part)
+        if cached is not None:
+            return cached
+        import tensorflow as tf
 
-            if part == AUTOENCODER_NAME:
-                network = self.model_
-            elif part == _HIDDEN_LAYERS:
-                from ._architectures import build_hidden_layers_model
+        from ._shared_steps import shared_inference
 
-                network = build_hidden_layers_model(self.model_)
-            else:
-                network = self.model_.get_layer(part)
+        if part == AUTOENCODER_NAME:
+            network = self.model_
+        elif part == _HIDDEN_LAYERS:
+            from ._architectures import build_hidden_layers_model
+
+            network = build_hidden_layers_model(self.model_)
+        else:
+            network = self.model_.get_layer(part)
+        if network.distribute_strategy is tf.distribute.get_strategy():
+            # Traced once per network structure, as a grid search's every
+            # fitted model shares it.
+            function = functools.partial(shared_inference(network), network)
+        else:
             spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
             # A partial, not a lambda: TensorFlow keys its retracing warning
             # on a function's code, which every fitted model's lambda shares.
-            # The concrete function of the one signature: calling it skips
-            # tf.function's argument binding and cache look-up, about 0.3 ms
-            # of every call (benchmarks/latency.py), for the same outputs.
             function = tf.function(
                 functools.partial(network, training=False), input_signature=[spec]
             ).get_concrete_function()
-            self._inference_functions[part] = function
-        return function
+        cached = self._inference_functions[part] = (function, tuple(network.input_shape[1:]))
+        return cached
 
     # ------------------------------------------------------------ persistence
 

@@ -93,6 +93,11 @@ class CorruptedBatches:
             # tf.data it would come wrapped in a TensorFlow graph error.
             self._rows(np.arange(min(2, self.n_samples)), seed)
 
+    @property
+    def sparse(self):
+        """Whether the data are sparse, so batches are densified one at a time."""
+        return self._sparse
+
     def __len__(self):
         """Number of batches in one epoch."""
         return math.ceil(self.n_samples / self.batch_size)

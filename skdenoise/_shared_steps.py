@@ -1,0 +1,289 @@
+"""Training and evaluation steps traced once per network, shared by every fit.
+
+``keras.Model.fit`` traces its training step for every new model, again for
+an epoch's last, smaller batch, and its validation step once more: about a
+second for a small dense network and four or more for the convolutional one,
+while an epoch of a small table takes milliseconds. A grid search builds a new
+model for every candidate and fold, so on small and medium data that set-up
+is nearly all of its cost.
+
+Here a step is a pure function of the values of the variables it is given
+(``keras.Layer.stateless_call`` on a template network of the same
+structure), traced once per network structure for batches of any size. Each
+fit passes its own model's variables, which the step reads and updates in
+place, so every fit of a structure after the first reuses the same trace. The
+optimizer is Keras's Adam, its update written out here on the same variables
+(Keras's TensorFlow optimizer updates variables in place and cannot run
+statelessly).
+"""
+
+import json
+import threading
+from collections import OrderedDict
+
+import keras
+import tensorflow as tf
+
+# Structures whose traced steps are kept: a grid over latent sizes and noise
+# levels holds a handful, and each entry is small next to a fitted model.
+_CACHE_SIZE = 32
+_cache = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def supports_shared_steps(model):
+    """Whether `model` trains exactly as the shared steps train it.
+
+    True for a model compiled by the estimator: Adam without clipping, weight
+    decay, moving averages or gradient accumulation, no regularization
+    losses, on the default distribution strategy. Anything else trains
+    through ``keras.Model.fit``.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    return (
+        type(optimizer) is keras.optimizers.Adam
+        and not optimizer.amsgrad
+        and optimizer.weight_decay is None
+        and optimizer.clipnorm is None
+        and optimizer.clipvalue is None
+        and optimizer.global_clipnorm is None
+        and not optimizer.use_ema
+        and not optimizer.gradient_accumulation_steps
+        and isinstance(optimizer._learning_rate, keras.Variable)
+        and isinstance(model.loss, str)
+        and not model.losses
+        and not tf.distribute.has_strategy()
+        and model.distribute_strategy is tf.distribute.get_strategy()
+    )
+
+
+def shared_steps(model):
+    """The steps of `model`'s structure, traced at most once per process.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model for which :func:`supports_shared_steps` holds.
+
+    Returns
+    -------
+    steps : NetworkSteps
+        Steps for `model` and every model of the same structure, loss and
+        Adam hyperparameters.
+    """
+    optimizer = model.optimizer
+    loss = model.loss
+    key = (
+        structure_key(model),
+        loss,
+        float(optimizer.beta_1),
+        float(optimizer.beta_2),
+        float(optimizer.epsilon),
+    )
+    # A copy of the structure, not `model` itself: the cache keeps no fitted
+    # model alive, and nothing of the template is read but its layers'
+    # computation.
+    return _cached(key, lambda: NetworkSteps(keras.models.clone_model(model), loss, optimizer))
+
+
+def shared_inference(network):
+    """Inference with `network`, traced at most once per structure.
+
+    Parameters
+    ----------
+    network : keras.Model
+        The autoencoder, one of its halves, or a model sharing its layers,
+        on the default distribution strategy.
+
+    Returns
+    -------
+    inference : NetworkInference
+        Runs any network of the same structure in inference mode.
+    """
+    key = ("inference", structure_key(network))
+    return _cached(key, lambda: NetworkInference(keras.models.clone_model(network)))
+
+
+def _cached(key, make):
+    with _cache_lock:
+        value = _cache.get(key)
+        if value is None:
+            value = _cache[key] = make()
+            if len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        else:
+            _cache.move_to_end(key)
+    return value
+
+
+def structure_key(model):
+    """What a model computes, as a hashable key: every layer's settings.
+
+    Names and initializers are left out: they do not change what a trained
+    network computes, and every new model has names and seeds of its own.
+    """
+    return (tuple(model.input_shape), tuple(_layer_settings(model)))
+
+
+def _layer_settings(layer):
+    if isinstance(layer, keras.Model):
+        for inner in layer.layers:
+            yield from _layer_settings(inner)
+        return
+    config = {
+        name: value
+        for name, value in layer.get_config().items()
+        if name not in ("name", "seed") and not name.endswith("_initializer")
+    }
+    yield type(layer).__name__, json.dumps(config, sort_keys=True, default=repr)
+
+
+class NetworkSteps:
+    """A training step and a validation step, for any model of one structure.
+
+    Parameters
+    ----------
+    template : keras.Model
+        A network of the structure: its layers define the computation.
+
+    loss : str
+        Keras name of the loss, averaged over every value of a batch.
+
+    optimizer : keras.optimizers.Adam
+        Source of the Adam hyperparameters.
+    """
+
+    def __init__(self, template, loss, optimizer):
+        self.template = template
+        self._loss = keras.losses.get(loss)
+        self._beta_1 = float(optimizer.beta_1)
+        self._beta_2 = float(optimizer.beta_2)
+        self._epsilon = float(optimizer.epsilon)
+        # Without autograph: the steps hold no data-dependent Python control
+        # flow, and converting them would only slow the one trace down.
+        self._train = tf.function(self._train_step, autograph=False, reduce_retracing=True)
+        self._evaluate = tf.function(self._evaluate_step, autograph=False, reduce_retracing=True)
+        self._traced = {}
+
+    def train(self, model, inputs, targets):
+        """One Adam step of `model` on a batch; returns the batch's mean loss.
+
+        Updates the model's weights, its batch-normalisation statistics and
+        the optimizer's moments and iteration count in place.
+        """
+        optimizer = model.optimizer
+        return self._call(
+            "train",
+            (
+                _handles(model.trainable_variables),
+                _handles(model.non_trainable_variables),
+                _handles(optimizer._momentums),
+                _handles(optimizer._velocities),
+                optimizer.iterations.value,
+                optimizer._learning_rate.value,
+            ),
+            inputs,
+            targets,
+        )
+
+    def evaluate(self, model, inputs, targets):
+        """Mean loss of `model` in inference mode on a batch."""
+        return self._call(
+            "evaluate",
+            (_handles(model.trainable_variables), _handles(model.non_trainable_variables)),
+            inputs,
+            targets,
+        )
+
+    def _call(self, name, variables, inputs, targets):
+        function = self._traced.get(name)
+        if function is None:
+            # One trace for batches of every size, the last, smaller batch
+            # of an epoch included.
+            spec = tf.TensorSpec((None, *inputs.shape[1:]), tf.float32)
+            traceable = self._train if name == "train" else self._evaluate
+            function = traceable.get_concrete_function(*variables, spec, spec)
+            self._traced[name] = function
+        return function(*variables, tf.constant(inputs), tf.constant(targets))
+
+    def _mean_loss(self, targets, outputs):
+        return tf.reduce_mean(self._loss(targets, outputs))
+
+    def _train_step(self, trainable, non_trainable, momentums, velocities, iterations, lr, x, y):
+        values = [variable.read_value() for variable in trainable]
+        with tf.GradientTape() as tape:
+            tape.watch(values)
+            outputs, statistics = self.template.stateless_call(
+                values,
+                [variable.read_value() for variable in non_trainable],
+                x,
+                training=True,
+            )
+            loss = self._mean_loss(y, outputs)
+        gradients = tape.gradient(loss, values)
+        # keras.optimizers.Adam.update_step, operation for operation.
+        step = tf.cast(iterations + 1, tf.float32)
+        beta_1, beta_2 = self._beta_1, self._beta_2
+        alpha = lr * tf.sqrt(1 - tf.pow(beta_2, step)) / (1 - tf.pow(beta_1, step))
+        for variable, gradient, m, v in zip(trainable, gradients, momentums, velocities):
+            m.assign_add((gradient - m) * (1 - beta_1))
+            v.assign_add((tf.square(gradient) - v) * (1 - beta_2))
+            variable.assign_sub((m * alpha) / (tf.sqrt(v) + self._epsilon))
+        for variable, value in zip(non_trainable, statistics):
+            variable.assign(value)
+        iterations.assign_add(1)
+        return loss
+
+    def _evaluate_step(self, trainable, non_trainable, x, y):
+        outputs, _ = self.template.stateless_call(
+            [variable.read_value() for variable in trainable],
+            [variable.read_value() for variable in non_trainable],
+            x,
+            training=False,
+        )
+        return self._mean_loss(y, outputs)
+
+
+class NetworkInference:
+    """Inference mode, for any network of one structure.
+
+    Parameters
+    ----------
+    template : keras.Model
+        A network of the structure: its layers define the computation.
+    """
+
+    def __init__(self, template):
+        self.template = template
+        spec = tf.TensorSpec((None, *template.input_shape[1:]), tf.float32)
+        # The concrete function of one signature, for batches of every size
+        # and the variables of every network of the structure: calling it
+        # skips tf.function's argument binding and cache look-up
+        # (benchmarks/latency.py).
+        self._function = tf.function(self._outputs, autograph=False).get_concrete_function(
+            _handles(template.trainable_variables),
+            _handles(template.non_trainable_variables),
+            spec,
+        )
+
+    def __call__(self, network, inputs):
+        """Outputs of `network` for a batch of `inputs` (a float32 tensor)."""
+        return self._function(
+            _handles(network.trainable_variables),
+            _handles(network.non_trainable_variables),
+            inputs,
+        )
+
+    def _outputs(self, trainable, non_trainable, x):
+        outputs, _ = self.template.stateless_call(
+            [variable.read_value() for variable in trainable],
+            [variable.read_value() for variable in non_trainable],
+            x,
+            training=False,
+        )
+        return outputs
+
+
+def _handles(variables):
+    """The TensorFlow variables behind Keras variables."""
+    return [variable.value for variable in variables]

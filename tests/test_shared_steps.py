@@ -1,0 +1,201 @@
+"""Training steps traced once per network structure, shared by every fit."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import keras
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from skdenoise import DenoisingAutoencoder
+from skdenoise._architectures import build_conv_autoencoder, build_dense_autoencoder
+from skdenoise._shared_steps import (
+    shared_inference,
+    shared_steps,
+    structure_key,
+    supports_shared_steps,
+)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """300 of scikit-learn's 8x8 digits in [0, 1]."""
+    return (load_digits().data[:300] / 16).astype(np.float32)
+
+
+def _compiled(model, **adam):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2, **adam), loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    return model
+
+
+def _dense(seed=0, latent_dim=4, output_activation="linear"):
+    return _compiled(
+        build_dense_autoencoder(
+            64, latent_dim, (16,), output_activation=output_activation, seed=seed
+        )
+    )
+
+
+def _conv(seed=0):
+    return _compiled(build_conv_autoencoder((8, 8, 1), 4, output_activation="linear", seed=seed))
+
+
+@pytest.mark.parametrize("build, shape", [(_dense, (64,)), (_conv, (8, 8, 1))])
+def test_a_step_is_keras_train_on_batch(build, shape, digits):
+    # Same initial weights, same batches (the last one smaller): weights,
+    # batch-normalisation statistics and optimizer state stay the same.
+    X = digits[:100].reshape(-1, *shape)
+    ours, theirs = build(), build()
+    steps = shared_steps(ours)
+    for start in range(0, 100, 32):
+        batch = X[start : start + 32]
+        loss = steps.train(ours, batch, batch)
+        keras_loss = theirs.train_on_batch(batch, batch)
+        assert float(loss) == pytest.approx(keras_loss, rel=1e-4)
+    for mine, keras_variable in zip(
+        ours.variables + ours.optimizer.variables,
+        theirs.variables + theirs.optimizer.variables,
+    ):
+        np.testing.assert_allclose(
+            np.asarray(mine), np.asarray(keras_variable), rtol=1e-4, atol=1e-5
+        )
+    assert int(ours.optimizer.iterations.numpy()) == 4
+    loss = steps.evaluate(ours, X[:50], X[:50])
+    assert float(loss) == pytest.approx(theirs.evaluate(X[:50], X[:50], verbose=0), rel=1e-4)
+
+
+def test_one_trace_serves_every_model_and_batch_size(digits):
+    first, second = _dense(seed=0), _dense(seed=1)
+    steps = shared_steps(first)
+    assert shared_steps(second) is steps
+    for model in (first, second):
+        for size in (32, 7, 32, 1):
+            steps.train(model, digits[:size], digits[:size])
+    assert steps._train.experimental_get_tracing_count() == 1
+    # Each model kept its own weights: the step updated the variables it was
+    # given, not the template's, nor the other model's.
+    assert not np.allclose(first.get_weights()[0], second.get_weights()[0])
+    template_weights = [w.copy() for w in steps.template.get_weights()]
+    steps.train(first, digits[:32], digits[:32])
+    for before, after in zip(template_weights, steps.template.get_weights()):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_structure_key_ignores_names_and_seeds_only():
+    key = structure_key(_dense(seed=0))
+    assert structure_key(_dense(seed=1)) == key
+    assert structure_key(_dense(latent_dim=5)) != key
+    assert structure_key(_dense(output_activation="sigmoid")) != key
+    assert structure_key(_conv()) != key
+
+
+def test_steps_differ_by_loss_and_adam_settings():
+    mse = _dense()
+    bce = build_dense_autoencoder(64, 4, (16,), output_activation="linear", seed=0)
+    bce.compile(optimizer=keras.optimizers.Adam(), loss="binary_crossentropy")
+    bce.optimizer.build(bce.trainable_variables)
+    assert shared_steps(bce) is not shared_steps(mse)
+    assert shared_steps(_compiled(_dense(), beta_1=0.5)) is not shared_steps(mse)
+
+
+def test_models_that_train_otherwise_go_through_keras_fit():
+    assert supports_shared_steps(_dense())
+    clipped = build_dense_autoencoder(64, 4, (16,), output_activation="linear", seed=0)
+    clipped.compile(optimizer=keras.optimizers.Adam(clipnorm=1.0), loss="mse")
+    assert not supports_shared_steps(clipped)
+    sgd = build_dense_autoencoder(64, 4, (16,), output_activation="linear", seed=0)
+    sgd.compile(optimizer="sgd", loss="mse")
+    assert not supports_shared_steps(sgd)
+
+
+def test_inference_is_shared_and_matches_the_model(digits):
+    first, second = _conv(seed=0), _conv(seed=1)
+    inference = shared_inference(first)
+    assert shared_inference(second) is inference
+    images = digits[:40].reshape(-1, 8, 8, 1)
+    for model in (first, second):
+        np.testing.assert_allclose(
+            inference(model, images).numpy(),
+            model(images, training=False).numpy(),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+    encoder = first.get_layer("encoder")
+    np.testing.assert_allclose(
+        shared_inference(encoder)(encoder, images).numpy(),
+        encoder(images, training=False).numpy(),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
+def test_a_fit_in_between_changes_nothing(digits):
+    def codes(random_state, X):
+        dae = DenoisingAutoencoder(latent_dim=4, epochs=2, random_state=random_state)
+        return dae.fit(X).transform(digits[:20])
+
+    before = codes(0, digits)
+    codes(1, digits[::-1][:150])
+    np.testing.assert_array_equal(codes(0, digits), before)
+
+
+def test_concurrent_fits_of_one_structure_match_sequential_ones(digits):
+    def fit(random_state):
+        dae = DenoisingAutoencoder(latent_dim=4, epochs=2, random_state=random_state)
+        return dae.fit(digits).transform(digits[:20])
+
+    sequential = [fit(seed) for seed in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(fit, range(4)))
+    for alone, together in zip(sequential, concurrent):
+        np.testing.assert_array_equal(alone, together)
+
+
+def test_callbacks_see_fit_logs_and_steer_training(digits):
+    calls = []
+
+    class Record(keras.callbacks.Callback):
+        # The estimator runs a copy of each callback; a class attribute is
+        # shared with the copy.
+        sink = calls
+
+        def on_train_begin(self, logs=None):
+            self.sink.append("train_begin")
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.sink.append(sorted(logs))
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.sink.append((epoch, sorted(logs)))
+            self.model.stop_training = epoch == 1
+
+        def on_train_end(self, logs=None):
+            self.sink.append("train_end")
+
+    dae = DenoisingAutoencoder(latent_dim=4, epochs=5, callbacks=[Record()], random_state=0)
+    dae.fit(digits)
+    steps_per_epoch = -(-270 // 32)  # 10% of 300 held out
+    epoch_calls = [["loss"]] * steps_per_epoch
+    assert calls == [
+        "train_begin",
+        *epoch_calls,
+        (0, ["loss", "val_loss"]),
+        *epoch_calls,
+        (1, ["loss", "val_loss"]),
+        "train_end",
+    ]
+    assert dae.n_iter_ == 2
+
+    # A learning-rate schedule reaches the optimizer every step: at zero,
+    # more epochs change nothing.
+    frozen = keras.callbacks.LearningRateScheduler(lambda epoch: 0.0)
+
+    def weights(epochs):
+        dae = DenoisingAutoencoder(
+            latent_dim=4, epochs=epochs, architecture="dense", callbacks=[frozen], random_state=0
+        )
+        return dae.fit(digits).model_.get_weights()
+
+    for one, three in zip(weights(1), weights(3)):
+        np.testing.assert_array_equal(one, three)
