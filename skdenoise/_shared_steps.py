@@ -104,6 +104,33 @@ def shared_inference(network):
     return _cached(key, lambda: NetworkInference(keras.models.clone_model(network)))
 
 
+def shared_prefix(model, chain, stop):
+    """Inference through the first `stop` layers of a chain, traced once per structure.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The network that the layers belong to.
+
+    chain : callable
+        Returns the layers of a network of `model`'s structure, input to
+        output, as a list.
+
+    stop : int
+        Number of layers, from the input, to run.
+
+    Returns
+    -------
+    prefix : ChainPrefix
+        Runs those layers of any network of the structure.
+    """
+    key = ("prefix", structure_key(model), stop)
+    return _cached(
+        key,
+        lambda: ChainPrefix(chain(keras.models.clone_model(model))[:stop], model.input_shape),
+    )
+
+
 def _cached(key, make):
     with _cache_lock:
         value = _cache.get(key)
@@ -282,6 +309,39 @@ class NetworkInference:
             training=False,
         )
         return outputs
+
+
+class ChainPrefix:
+    """Inference mode through a run of layers, for any network of one structure.
+
+    Parameters
+    ----------
+    layers : list of keras.Layer
+        Template layers, applied in order.
+
+    input_shape : tuple
+        Shape of the inputs, batch dimension first.
+    """
+
+    def __init__(self, layers, input_shape):
+        self.layers = layers
+        self._variables = [variable for layer in layers for variable in layer.variables]
+        spec = tf.TensorSpec((None, *input_shape[1:]), tf.float32)
+        self._function = tf.function(self._outputs, autograph=False).get_concrete_function(
+            _handles(self._variables), spec
+        )
+
+    def __call__(self, layers, inputs):
+        """Outputs of `layers`, matching the template's, for a batch of `inputs`."""
+        variables = [variable for layer in layers for variable in layer.variables]
+        return self._function(_handles(variables), inputs)
+
+    def _outputs(self, variables, x):
+        values = [variable.read_value() for variable in variables]
+        with keras.StatelessScope(state_mapping=list(zip(self._variables, values))):
+            for layer in self.layers:
+                x = layer(x, training=False)
+        return x
 
 
 def _handles(variables):

@@ -70,6 +70,31 @@ def test_population_statistics_normalise_each_layer_exactly(small_digits):
     )
 
 
+def test_every_layer_gets_the_statistics_of_its_inputs(small_digits):
+    import keras
+
+    from skdenoise._batch_norm import _chain_list
+
+    dae = DenoisingAutoencoder(epochs=1, random_state=0).fit(small_digits)
+    images = small_digits.reshape(-1, 8, 8, 1)
+    set_population_statistics(dae.model_, images, batch_size=64)
+    # Layer by layer in eager mode, with every statistic already set: each
+    # normalisation's input has the mean and variance it holds.
+    values, normalised = images, 0
+    for layer in _chain_list(dae.model_):
+        if isinstance(layer, keras.layers.BatchNormalization):
+            flat = np.asarray(values, dtype=np.float64).reshape(-1, values.shape[-1])
+            np.testing.assert_allclose(
+                layer.moving_mean.numpy(), flat.mean(axis=0), rtol=1e-4, atol=1e-6
+            )
+            np.testing.assert_allclose(
+                layer.moving_variance.numpy(), flat.var(axis=0), rtol=1e-3, atol=1e-6
+            )
+            normalised += 1
+        values = layer(values, training=False).numpy()
+    assert normalised == 4
+
+
 def test_precise_statistics_keep_fits_reproducible(small_digits):
     first = DenoisingAutoencoder(epochs=2, random_state=0).fit(small_digits)
     second = DenoisingAutoencoder(epochs=2, random_state=0).fit(small_digits)
