@@ -1,0 +1,41 @@
+"""Snippets of the user guide that run as written, each with its test."""
+
+import re
+import textwrap
+from pathlib import Path
+
+USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide.rst"
+BLOCKS = [
+    textwrap.dedent(block)
+    for block in re.findall(
+        r"\.\. code-block:: python\n\n((?:(?:   .*)?\n)+)", USER_GUIDE.read_text()
+    )
+]
+
+
+def _block(marker):
+    (block,) = [block for block in BLOCKS if marker in block]
+    return block
+
+
+def _run(block, namespace):
+    exec(compile(block, str(USER_GUIDE), "exec"), namespace)
+    return namespace
+
+
+def test_halving_over_epochs_snippets_run(capsys):
+    namespace = _run(_block('resource="epochs"'), {"__name__": "user_guide"})
+    search = namespace["search"]
+    assert search.n_resources_ == [2, 6]
+    assert search.n_candidates_ == [4, 2]
+    assert search.best_params_["epochs"] == search.best_estimator_.n_iter_ == 6
+    printed = capsys.readouterr().out
+    assert printed.startswith("[2, 6]\n[4, 2]\n")
+    assert str(search.best_params_) in printed
+
+    # The pipeline snippet follows on, with the imports of the first.
+    search = _run(_block('resource="dae__epochs"'), namespace)["search"]
+    assert search.n_resources_ == [2, 4]
+    assert search.n_candidates_ == [2, 1]
+    assert search.best_estimator_["dae"].n_iter_ == 4
+    assert capsys.readouterr().out == "4\n"
