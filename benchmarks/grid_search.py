@@ -1,0 +1,271 @@
+"""Grid search over latent size and noise: exhaustive against successive halving.
+
+Two searches over the same grid, ``latent_dim`` × ``noise__noise_factor``
+(8, 16, 32, 64 × 0.3, 0.5 by default), on the same folds of the first
+``--n-train`` training digits of the MNIST sample (``KFold``, shuffled,
+``--folds`` of them), with the default convolutional
+``DenoisingAutoencoder(score_noise=GaussianNoiser(0.5), random_state=SEED)``,
+ranked by its own ``score`` (every candidate scored on the same noise):
+
+- ``HalvingGridSearchCV(resource="epochs", max_resources=EPOCHS,
+  factor=FACTOR)``: every candidate trained for a few epochs, the best
+  ``1 / FACTOR`` kept and trained again, anew, for ``FACTOR`` times as many
+  epochs, up to ``--epochs``;
+- ``GridSearchCV``: every candidate trained for the epochs of halving's
+  last iteration (``n_resources_[-1]``, which ``--epochs`` bounds).
+
+Both refit their best candidate on all the training digits. The halving
+search runs first (it decides the epochs of the other), then the exhaustive
+one, in this one process, one fit at a time (``n_jobs=None``). Reported for
+each: the wall time of ``fit`` (refit included) and of the refit; the
+number of fits and of epochs trained; the time spent inside epochs (the
+first epoch of every fit includes tracing its model; the rest of a fit is
+set-up and scoring); the chosen parameters and the best cross-validated
+score; the refitted model's score on the 1,000 held-out test digits
+(``score``: minus the BCE of denoising them under the score noise) and its
+PSNR on the noisy test digits of the shared split (noise 0.5, drawn once).
+Also the rank that the exhaustive search gives to halving's choice.
+Results: ``grid_search.json`` (with every candidate's scores) and
+``grid_search.md`` in benchmarks/results/.
+
+Usage::
+
+    python benchmarks/grid_search.py        # 8 candidates, 5 folds, 30 epochs at most
+    python benchmarks/grid_search.py --latent-dims 8 16 --noise-factors 0.5 --folds 2 \\
+        --n-train 200 --epochs 2 --factor 2 --output-dir /tmp/grid_search_check
+"""
+
+import _common
+
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise.metrics import peak_signal_noise_ratio
+
+
+def make_estimator(seed, timer):
+    return DenoisingAutoencoder(
+        score_noise=GaussianNoiser(_common.NOISE_FACTOR),
+        random_state=seed,
+        callbacks=[timer],
+    )
+
+
+def run_search(name, make_search, X_train, split):
+    """Fit one search; its timings, choice and test measures."""
+    timer = _common.EpochTimer()
+    search = make_search(timer)
+    _common.log(f"{name}: fitting")
+    with _common.Stopwatch() as wall:
+        search.fit(X_train)
+    best = search.best_estimator_
+    n_candidates = len(search.cv_results_["params"])
+    record = {
+        "wall_seconds": wall.seconds,
+        "refit_seconds": float(search.refit_time_),
+        "fits": n_candidates * search.n_splits_ + 1,
+        "epochs_trained": len(timer.times),
+        "seconds_in_epochs": float(sum(timer.times)),
+        "best_params": _plain(search.best_params_),
+        "best_cv_score": float(search.best_score_),
+        "refit_epochs": int(best.n_iter_),
+        "test_score": float(search.score(split.X_test)),
+        "test_psnr_db": float(
+            peak_signal_noise_ratio(split.X_test, best.predict(split.X_test_noisy))
+        ),
+        "candidates": candidates(search.cv_results_),
+    }
+    _common.log(
+        f"{name}: {record['wall_seconds']:.0f} s, {record['fits']} fits, "
+        f"{record['epochs_trained']} epochs; best {record['best_params']}, "
+        f"test score {record['test_score']:.4f}, PSNR {record['test_psnr_db']:.2f} dB"
+    )
+    return search, record
+
+
+def candidates(cv_results):
+    """Every candidate's parameters and scores (and halving iteration)."""
+    rows = []
+    for i, params in enumerate(cv_results["params"]):
+        row = {
+            **_plain(params),
+            "mean_test_score": float(cv_results["mean_test_score"][i]),
+            "std_test_score": float(cv_results["std_test_score"][i]),
+        }
+        if "iter" in cv_results:
+            row["iter"] = int(cv_results["iter"][i])
+        rows.append(row)
+    return rows
+
+
+def _plain(params):
+    return {
+        key: value.item() if hasattr(value, "item") else value for key, value in params.items()
+    }
+
+
+def _best_score_of_iteration(record, iteration):
+    return max(c["mean_test_score"] for c in record["candidates"] if c["iter"] == iteration)
+
+
+def markdown_report(results, settings):
+    halving, grid = results["halving"], results["grid"]
+    rows = [
+        [
+            name,
+            record["fits"],
+            record["epochs_trained"],
+            f"{record['wall_seconds']:.0f}",
+            f"{record['seconds_in_epochs']:.0f}",
+            f"{record['refit_seconds']:.0f}",
+            ", ".join(f"{key}={value}" for key, value in record["best_params"].items()),
+            f"{record['best_cv_score']:.4f}",
+            f"{record['test_score']:.4f}",
+            f"{record['test_psnr_db']:.2f}",
+        ]
+        for name, record in [
+            ("HalvingGridSearchCV(resource='epochs')", halving),
+            ("GridSearchCV", grid),
+        ]
+    ]
+    table = _common.markdown_table(
+        [
+            "Search",
+            "Fits",
+            "Epochs trained",
+            "Wall (s)",
+            "In epochs (s)",
+            "Refit (s)",
+            "Chosen",
+            "Best CV score",
+            "Test score",
+            "Test PSNR (dB)",
+        ],
+        rows,
+    )
+    iterations = _common.markdown_table(
+        ["Iteration", "Epochs", "Candidates", "Best mean CV score"],
+        [
+            [i, epochs, n_candidates, f"{_best_score_of_iteration(halving, i):.4f}"]
+            for i, (epochs, n_candidates) in enumerate(
+                zip(results["halving_n_resources"], results["halving_n_candidates"])
+            )
+        ],
+    )
+    ratio = halving["wall_seconds"] / grid["wall_seconds"]
+    return (
+        "# Grid search: exhaustive against successive halving over epochs\n\n"
+        f"`{settings['command']}`\n\n"
+        f"Grid: latent_dim {settings['latent_dims']} × noise__noise_factor "
+        f"{settings['noise_factors']} ({results['n_grid_candidates']} candidates); "
+        f"{settings['folds']}-fold CV on {settings['n_train']:,} MNIST-sample digits, "
+        f"refit on all of them; test on {settings['n_test']:,} held-out digits. "
+        f"Halving: factor {settings['factor']}, at most {settings['epochs']} epochs; "
+        f"GridSearchCV: {results['grid_epochs']} epochs for every candidate. "
+        "Test score: minus the BCE of denoising the test digits under "
+        f"GaussianNoiser({_common.NOISE_FACTOR}); PSNR on the shared noisy test digits.\n\n"
+        + table
+        + f"\nWall time, halving / exhaustive: {ratio:.2f}. Halving's choice ranks "
+        f"{results['grid_rank_of_halving_choice']} of {results['n_grid_candidates']} "
+        "in the exhaustive search.\n\nHalving iterations:\n\n" + iterations
+    )
+
+
+def main(argv=None):
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, KFold
+
+    parser = _common.argument_parser(__doc__, epochs=30, n_train=1000)
+    parser.add_argument(
+        "--latent-dims", type=int, nargs="+", default=[8, 16, 32, 64], help="latent_dim grid"
+    )
+    parser.add_argument(
+        "--noise-factors",
+        type=float,
+        nargs="+",
+        default=[0.3, 0.5],
+        help="noise__noise_factor grid",
+    )
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    parser.add_argument("--factor", type=int, default=3, help="halving's factor")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random_state of the folds and autoencoders"
+    )
+    args = parser.parse_args(argv)
+
+    info = _common.start()
+    split = _common.load_sample_split()
+    X_train = split.X_train[: args.n_train]
+    grid = {"latent_dim": args.latent_dims, "noise__noise_factor": args.noise_factors}
+    folds = KFold(args.folds, shuffle=True, random_state=args.seed)
+    _common.log(f"train {X_train.shape}, test {split.X_test.shape}; grid {grid}")
+
+    halving_search, halving = run_search(
+        "halving",
+        lambda timer: HalvingGridSearchCV(
+            make_estimator(args.seed, timer),
+            grid,
+            resource="epochs",
+            max_resources=args.epochs,
+            factor=args.factor,
+            cv=folds,
+        ),
+        X_train,
+        split,
+    )
+    grid_epochs = int(halving_search.n_resources_[-1])
+    grid_search, exhaustive = run_search(
+        "grid",
+        lambda timer: GridSearchCV(
+            make_estimator(args.seed, timer).set_params(epochs=grid_epochs), grid, cv=folds
+        ),
+        X_train,
+        split,
+    )
+
+    choice = {key: value for key, value in halving["best_params"].items() if key != "epochs"}
+    ranks = [
+        int(rank)
+        for params, rank in zip(
+            grid_search.cv_results_["params"], grid_search.cv_results_["rank_test_score"]
+        )
+        if _plain(params) == choice
+    ]
+    results = {
+        "halving": halving,
+        "grid": exhaustive,
+        "halving_n_resources": [int(n) for n in halving_search.n_resources_],
+        "halving_n_candidates": [int(n) for n in halving_search.n_candidates_],
+        "grid_epochs": grid_epochs,
+        "n_grid_candidates": len(grid_search.cv_results_["params"]),
+        "grid_rank_of_halving_choice": ranks[0],
+    }
+    command = "python benchmarks/grid_search.py" + "".join(
+        f" {flag} {value}"
+        for flag, value in [
+            ("--latent-dims", " ".join(map(str, args.latent_dims))),
+            ("--noise-factors", " ".join(map(str, args.noise_factors))),
+            ("--folds", args.folds),
+            ("--n-train", args.n_train),
+            ("--epochs", args.epochs),
+            ("--factor", args.factor),
+            ("--seed", args.seed),
+        ]
+    )
+    settings = {
+        **vars(args),
+        "output_dir": str(args.output_dir),
+        "n_train": len(X_train),
+        "n_test": len(split.X_test),
+        "command": command,
+        "n_jobs": None,
+    }
+    _common.write_results(
+        args.output_dir,
+        "grid_search",
+        {"settings": settings, **results},
+        markdown_report(results, settings),
+        info,
+    )
+
+
+if __name__ == "__main__":
+    main()
