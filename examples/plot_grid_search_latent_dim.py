@@ -9,8 +9,10 @@ returns minus the reconstruction loss of denoising the data it is given, so
 a ``scoring`` argument, also when the autoencoder is the last step of a
 :class:`~sklearn.pipeline.Pipeline`.
 
-This example searches the size of the code, ``latent_dim``, then shows how
-to choose the strength of the training noise, ``noise__noise_factor``: with
+This example searches the size of the code, ``latent_dim``, with
+successive halving over epochs
+(:class:`~sklearn.model_selection.HalvingGridSearchCV`), then shows how to
+choose the strength of the training noise, ``noise__noise_factor``: with
 ``score_noise`` every candidate is scored on the same corruption.
 
 To keep the example fast on a CPU, it fits small fully connected
@@ -28,7 +30,12 @@ the search works the same with the default convolutional network.
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.model_selection import (
+    GridSearchCV,
+    HalvingGridSearchCV,
+    train_test_split,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
@@ -61,43 +68,61 @@ pipe = make_pipeline(
 pipe
 
 # %%
-# Searching ``latent_dim``
-# ------------------------
+# Searching ``latent_dim`` with successive halving over epochs
+# ------------------------------------------------------------
 #
-# Parameters of a pipeline step are prefixed by the step's name. No
-# ``scoring`` is given: every candidate is scored by the pipeline's
-# ``score``, which scales the validation fold and hands it to the
-# autoencoder's ``score``. That one corrupts the fold with the autoencoder's
-# ``noise``, under a seed fixed at fit time (the same for every candidate,
-# since they share ``random_state``), denoises it and returns minus the
-# loss.
-search = GridSearchCV(
-    pipe, {"denoisingautoencoder__latent_dim": [4, 16, 64]}, cv=3
+# A grid search would train every candidate for all its epochs.
+# :class:`~sklearn.model_selection.HalvingGridSearchCV` with the epochs as
+# its resource trains the four candidates for 2 epochs, keeps the best third
+# of them (rounded up: two) and trains those anew for 3 times as many
+# epochs, 6 (``max_resources``). The best of the last iteration is refitted
+# on all the training digits with 6 epochs.
+#
+# Parameters of a pipeline step are prefixed by the step's name, the
+# resource too: ``denoisingautoencoder__epochs``. No ``scoring`` is given:
+# every candidate is scored by the pipeline's ``score``, which scales the
+# validation fold and hands it to the autoencoder's ``score``. That one
+# corrupts the fold with the autoencoder's ``noise``, under a seed fixed at
+# fit time (the same for every candidate, since they share
+# ``random_state``), denoises it and returns minus the loss.
+latent_dims = [4, 8, 16, 64]
+search = HalvingGridSearchCV(
+    pipe,
+    {"denoisingautoencoder__latent_dim": latent_dims},
+    resource="denoisingautoencoder__epochs",
+    max_resources=6,
+    cv=3,
 )
 search.fit(X_train)
+print(f"epochs of each iteration: {search.n_resources_}")
+print(f"candidates of each iteration: {search.n_candidates_}")
 
 results = pd.DataFrame(search.cv_results_)
 results[
     [
+        "iter",
+        "n_resources",
         "param_denoisingautoencoder__latent_dim",
         "mean_test_score",
         "std_test_score",
-        "rank_test_score",
     ]
 ]
 
 # %%
 # Larger codes reconstruct better here: with noise to remove, the network
-# does not simply copy its input, even when the code is large.
-latent_dims = results["param_denoisingautoencoder__latent_dim"].astype(int)
+# does not simply copy its input, even when the code is large. After 2
+# epochs the candidates lie close together; the two kept for 6 epochs move
+# apart.
 fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-ax.errorbar(
-    latent_dims,
-    results["mean_test_score"],
-    yerr=results["std_test_score"],
-    fmt="o-",
-    capsize=4,
-)
+for (iteration, epochs), rows in results.groupby(["iter", "n_resources"]):
+    ax.errorbar(
+        rows["param_denoisingautoencoder__latent_dim"].astype(int),
+        rows["mean_test_score"],
+        yerr=rows["std_test_score"],
+        fmt="o-",
+        capsize=4,
+        label=f"iteration {iteration}: {epochs} epochs",
+    )
 ax.set_xscale("log", base=2)
 ax.set_xticks(latent_dims, labels=latent_dims)
 ax.set(
@@ -105,11 +130,13 @@ ax.set(
     ylabel="score (minus BCE)",
     title="3-fold cross-validated score",
 )
+ax.legend()
 plt.show()
 
 # %%
-# The search refits the best pipeline on all the training digits; its score
-# on the test digits is measured the same way.
+# The search refits the best pipeline on all the training digits, with the
+# epochs of the last iteration; its score on the test digits is measured the
+# same way.
 print(f"best: {search.best_params_}")
 print(f"test score of the refitted pipeline: {search.score(X_test):.4f}")
 
@@ -140,8 +167,8 @@ def fixed_noise_score(pipeline, X, y=None):
     ).score(X)
 
 
-best_latent_dim = search.best_params_["denoisingautoencoder__latent_dim"]
-pipe.set_params(denoisingautoencoder__latent_dim=best_latent_dim)
+# The latent size and epochs chosen above:
+pipe.set_params(**search.best_params_)
 noise_search = GridSearchCV(
     pipe,
     {"denoisingautoencoder__noise__noise_factor": [0.1, 0.3, 0.5, 0.8]},
