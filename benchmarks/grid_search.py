@@ -8,9 +8,10 @@ Two searches over the same grid, ``latent_dim`` × ``noise__noise_factor``
 ranked by its own ``score`` (every candidate scored on the same noise):
 
 - ``HalvingGridSearchCV(resource="epochs", max_resources=EPOCHS,
-  factor=FACTOR)``: every candidate trained for a few epochs, the best
-  ``1 / FACTOR`` kept and trained again, anew, for ``FACTOR`` times as many
-  epochs, up to ``--epochs``;
+  factor=FACTOR, return_train_score=False)`` (no scores on the training
+  folds, like ``GridSearchCV``): every candidate trained for a few epochs,
+  the best ``1 / FACTOR`` kept and trained again, anew, for ``FACTOR``
+  times as many epochs, up to ``--epochs``;
 - ``GridSearchCV``: every candidate trained for the epochs of halving's
   last iteration (``n_resources_[-1]``, which ``--epochs`` bounds).
 
@@ -207,6 +208,7 @@ def main(argv=None):
             max_resources=args.epochs,
             factor=args.factor,
             cv=folds,
+            return_train_score=False,  # as GridSearchCV: no scores on the training folds
         ),
         X_train,
         split,
