@@ -19,6 +19,12 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "sphinxext"))
 
+# sphinx-gallery links the names that examples use, such as
+# HalvingGridSearchCV, even where it does not run them (-D plot_gallery=0, or
+# an unchanged example): scikit-learn's experimental estimators must be
+# enabled for their names to resolve, as in scikit-learn's own docs.
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+
 import skdenoise
 
 # -- Project ---------------------------------------------------------------
