@@ -1,5 +1,7 @@
 """Successive halving over epochs: HalvingGridSearchCV(resource="epochs")."""
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -159,3 +161,20 @@ def test_halving_over_epochs_of_a_pipeline_step():
     assert pipe["dae"].epochs == 35 and pipe["dae"].noise.fraction == 0.25
     assert search.transform(X[200:]).shape == (40, best.latent_dim)
     assert np.isfinite(search.score(X[200:]))
+
+
+@pytest.mark.parametrize(
+    "grid, max_resources, message",
+    [
+        (GRID, "auto", "resource can only be 'n_samples' when max_resources='auto'"),
+        ({"epochs": [1, 2]}, MAX_EPOCHS, "Cannot use parameter epochs as the resource"),
+    ],
+)
+def test_halving_over_epochs_needs_max_resources_and_epochs_outside_the_grid(
+    pixels, grid, max_resources, message
+):
+    search = HalvingGridSearchCV(
+        small_dae(), grid, resource="epochs", max_resources=max_resources, cv=2
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        search.fit(pixels[0])
