@@ -280,6 +280,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     estimator as it was before the call: unfitted, or with its previous
     model.
 
+    Training does not go through ``keras.Model.fit``, which traces its
+    steps anew for every model: the training, validation and inference
+    steps are traced once per network structure and process, and shared by
+    every later fit of that structure (each candidate and fold of a grid
+    search), with Keras's callbacks called as ``fit`` calls them. Models on
+    a `distribution_strategy` train through ``keras.Model.fit``.
+
     Prediction does not go through ``keras.Model.predict``: a compiled
     TensorFlow function is called on batches of `inference_batch_size`,
     which keeps single-sample latency around a millisecond.

@@ -17,7 +17,9 @@ class CorruptedBatches:
     Epoch ``k`` is shuffled and corrupted with seeds derived from
     ``(seed, k)`` alone, so training is reproducible and a warm-started fit,
     whose epochs continue from `first_epoch`, draws new noise instead of
-    replaying old noise. :meth:`as_tf_dataset` serves the batches to Keras.
+    replaying old noise. :meth:`epoch_arrays` and :meth:`batch_arrays` serve
+    the batches to the estimator's own training loop, :meth:`as_tf_dataset`
+    to ``keras.Model.fit``.
 
     Parameters
     ----------
@@ -121,7 +123,7 @@ class CorruptedBatches:
     def batch_arrays(self, epoch, step):
         """Inputs and targets of one batch, as :meth:`epoch_arrays` orders them.
 
-        For sparse data, which :meth:`as_tf_dataset` densifies one batch at
+        For sparse data, which training densifies one batch at
         a time; each batch is corrupted with a seed of its own.
 
         Parameters

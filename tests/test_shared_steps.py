@@ -23,8 +23,8 @@ def digits():
     return (load_digits().data[:300] / 16).astype(np.float32)
 
 
-def _compiled(model, **adam):
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2, **adam), loss="mse")
+def _compiled(model, learning_rate=1e-2, **adam):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, **adam), loss="mse")
     model.optimizer.build(model.trainable_variables)
     return model
 
@@ -69,6 +69,11 @@ def test_one_trace_serves_every_model_and_batch_size(digits):
     first, second = _dense(seed=0), _dense(seed=1)
     steps = shared_steps(first)
     assert shared_steps(second) is steps
+    # The learning rate is read at every step, not traced in.
+    slower = _compiled(
+        build_dense_autoencoder(64, 4, (16,), output_activation="linear", seed=0), 1e-4
+    )
+    assert shared_steps(slower) is steps
     for model in (first, second):
         for size in (32, 7, 32, 1):
             steps.train(model, digits[:size], digits[:size])
