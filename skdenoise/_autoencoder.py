@@ -2,7 +2,6 @@
 
 import contextlib
 import copy
-import functools
 import warnings
 from numbers import Integral, Real
 
@@ -1041,34 +1040,20 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _inference_function(self, part):
         """A function of a float32 batch, and the shape of one sample it takes."""
         # Model.predict costs tens of milliseconds per call in set-up alone.
-        cached = self._inference_functions.get(part)
-        if cached is not None:
-            return cached
-        import tensorflow as tf
+        function = self._inference_functions.get(part)
+        if function is None:
+            from ._inference import NetworkFunction
 
-        from ._shared_steps import shared_inference
+            if part == AUTOENCODER_NAME:
+                network = self.model_
+            elif part == _HIDDEN_LAYERS:
+                from ._architectures import build_hidden_layers_model
 
-        if part == AUTOENCODER_NAME:
-            network = self.model_
-        elif part == _HIDDEN_LAYERS:
-            from ._architectures import build_hidden_layers_model
-
-            network = build_hidden_layers_model(self.model_)
-        else:
-            network = self.model_.get_layer(part)
-        if network.distribute_strategy is tf.distribute.get_strategy():
-            # Traced once per network structure, as a grid search's every
-            # fitted model shares it.
-            function = functools.partial(shared_inference(network), network)
-        else:
-            spec = tf.TensorSpec((None, *network.input_shape[1:]), tf.float32)
-            # A partial, not a lambda: TensorFlow keys its retracing warning
-            # on a function's code, which every fitted model's lambda shares.
-            function = tf.function(
-                functools.partial(network, training=False), input_signature=[spec]
-            ).get_concrete_function()
-        cached = self._inference_functions[part] = (function, tuple(network.input_shape[1:]))
-        return cached
+                network = build_hidden_layers_model(self.model_)
+            else:
+                network = self.model_.get_layer(part)
+            function = self._inference_functions[part] = NetworkFunction(network)
+        return function, function.input_shape
 
     # ------------------------------------------------------------ persistence
 
