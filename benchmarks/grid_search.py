@@ -32,7 +32,7 @@ Results: ``grid_search.json`` (with every candidate's scores) and
 
 Usage::
 
-    python benchmarks/grid_search.py        # 8 candidates, 5 folds, 30 epochs at most
+    python benchmarks/grid_search.py        # 8 candidates, 5 folds, 600 digits, 9 epochs at most
     python benchmarks/grid_search.py --latent-dims 8 16 --noise-factors 0.5 --folds 2 \\
         --n-train 200 --epochs 2 --factor 2 --output-dir /tmp/grid_search_check
 """
@@ -175,7 +175,7 @@ def main(argv=None):
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, KFold
 
-    parser = _common.argument_parser(__doc__, epochs=30, n_train=1000)
+    parser = _common.argument_parser(__doc__, epochs=9, n_train=600)
     parser.add_argument(
         "--latent-dims", type=int, nargs="+", default=[8, 16, 32, 64], help="latent_dim grid"
     )
