@@ -270,9 +270,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     ``latent_dim=128`` it has 440,865 parameters.
 
     Batch normalisation uses, at inference, statistics that are recomputed
-    after every epoch (before its validation) over up to 4,096 training
-    inputs under the epoch's final weights, rather than Keras's moving
-    averages, which lag behind the weights after short fits.
+    over up to 1,024 training inputs under the final weights (after every
+    epoch, before its validation, when there is one), rather than Keras's
+    moving averages, which lag behind the weights after short fits.
 
     A failed or interrupted :meth:`fit` (including
     :class:`TrainingDivergedError` and ``KeyboardInterrupt``) leaves the
@@ -708,6 +708,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                     batches.sample_inputs(PRECISE_STATISTICS_SAMPLES),
                     steps_per_epoch=len(batches),
                     batch_size=inference_batch_size,
+                    every_epoch=bool(
+                        validation is not None or self.early_stopping or self.callbacks
+                    ),
                 )
             )
         if self.early_stopping:

@@ -99,3 +99,30 @@ def test_precise_statistics_keep_fits_reproducible(small_digits):
     first = DenoisingAutoencoder(epochs=2, random_state=0).fit(small_digits)
     second = DenoisingAutoencoder(epochs=2, random_state=0).fit(small_digits)
     np.testing.assert_array_equal(first.predict(small_digits), second.predict(small_digits))
+
+
+@pytest.mark.parametrize("every_epoch, expected", [(True, 2), (False, 1)])
+def test_statistics_are_recomputed_only_when_something_reads_them(every_epoch, expected):
+    from skdenoise._batch_norm import PreciseBatchNorm
+
+    recomputed = []
+
+    class Counting(PreciseBatchNorm):
+        def _recompute(self):
+            recomputed.append(True)
+            self._stale = False
+
+    callback = Counting(None, steps_per_epoch=3, batch_size=8, every_epoch=every_epoch)
+    for _ in range(2):
+        for batch in range(3):
+            callback.on_train_batch_end(batch)
+    callback.on_train_end()
+    assert len(recomputed) == expected
+
+
+def test_a_fit_without_validation_ends_with_precise_statistics(small_digits):
+    dae = DenoisingAutoencoder(epochs=3, noise=None, validation_fraction=None, random_state=0).fit(
+        small_digits
+    )
+    inference, training, _ = _losses(dae, small_digits)
+    assert inference == pytest.approx(training, rel=0.03)
