@@ -116,7 +116,7 @@ def setup(split):
                 tf.constant(as_model_input(X))
             ).numpy(),
             "network via the shared trace": lambda X: shared(
-                network, tf.constant(as_model_input(X))
+                [network], tf.constant(as_model_input(X))
             ).numpy(),
         },
     }

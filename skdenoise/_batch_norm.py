@@ -65,15 +65,16 @@ def set_population_statistics(model, inputs, batch_size):
     """
     import tensorflow as tf
 
-    from ._shared_steps import shared_prefix
+    from ._shared_steps import shared_prefix, structure_key
 
     chain = _chain_list(model)
+    structure = structure_key(model)
     for index, layer in enumerate(chain):
         if not isinstance(layer, keras.layers.BatchNormalization):
             continue
         # Traced once per structure: layer by layer, in eager mode, the
         # recomputation took a quarter of a small fit.
-        prefix = shared_prefix(model, _chain_list, index)
+        prefix = shared_prefix(model, _chain_list, index, structure=structure)
         count, total, total_of_squares = 0, 0.0, 0.0
         for start in range(0, len(inputs), batch_size):
             values = prefix(chain[:index], tf.constant(inputs[start : start + batch_size]))

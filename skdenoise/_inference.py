@@ -5,7 +5,7 @@ import threading
 
 import tensorflow as tf
 
-from ._shared_steps import shared_inference
+from ._shared_steps import on_default_strategy, shared_inference
 
 # Calls after which a network gets a concrete function of its own. Passing
 # the variables as arguments to the shared trace costs about a millisecond
@@ -31,8 +31,7 @@ class NetworkFunction:
         self._calls = 0
         self._own = None
         self._lock = threading.Lock()
-        on_default_strategy = network.distribute_strategy is tf.distribute.get_strategy()
-        self._shared = shared_inference(network) if on_default_strategy else None
+        self._shared = shared_inference(network) if on_default_strategy(network) else None
 
     def __call__(self, inputs):
         """Outputs for a batch of `inputs`, a float32 tensor."""
@@ -41,7 +40,7 @@ class NetworkFunction:
                 self._calls += 1
                 use_shared = self._calls <= OWN_TRACE_AFTER_CALLS
             if use_shared:
-                return self._shared(self.network, inputs)
+                return self._shared([self.network], inputs)
         return self._own_function()(inputs)
 
     def _own_function(self):

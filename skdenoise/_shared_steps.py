@@ -52,7 +52,18 @@ def supports_shared_steps(model):
         and isinstance(optimizer._learning_rate, keras.Variable)
         and isinstance(model.loss, str)
         and not model.losses
-        and not tf.distribute.has_strategy()
+        and on_default_strategy(model)
+    )
+
+
+def on_default_strategy(model):
+    """Whether `model` lives, and is called, outside any distribution strategy.
+
+    The shared functions run on the default device placement; a model of a
+    ``tf.distribute`` strategy keeps its own functions.
+    """
+    return (
+        not tf.distribute.has_strategy()
         and model.distribute_strategy is tf.distribute.get_strategy()
     )
 
@@ -97,14 +108,17 @@ def shared_inference(network):
 
     Returns
     -------
-    inference : NetworkInference
-        Runs any network of the same structure in inference mode.
+    inference : LayersInference
+        Runs any network of the same structure in inference mode, given as
+        the one-element list ``[network]``.
     """
     key = ("inference", structure_key(network))
-    return _cached(key, lambda: NetworkInference(keras.models.clone_model(network)))
+    return _cached(
+        key, lambda: LayersInference([keras.models.clone_model(network)], network.input_shape)
+    )
 
 
-def shared_prefix(model, chain, stop):
+def shared_prefix(model, chain, stop, *, structure=None):
     """Inference through the first `stop` layers of a chain, traced once per structure.
 
     Parameters
@@ -119,15 +133,20 @@ def shared_prefix(model, chain, stop):
     stop : int
         Number of layers, from the input, to run.
 
+    structure : tuple, default=None
+        ``structure_key(model)``, for a caller that asks for several
+        prefixes of one model; computed when None.
+
     Returns
     -------
-    prefix : ChainPrefix
+    prefix : LayersInference
         Runs those layers of any network of the structure.
     """
-    key = ("prefix", structure_key(model), stop)
+    if structure is None:
+        structure = structure_key(model)
     return _cached(
-        key,
-        lambda: ChainPrefix(chain(keras.models.clone_model(model))[:stop], model.input_shape),
+        ("prefix", structure, stop),
+        lambda: LayersInference(chain(keras.models.clone_model(model))[:stop], model.input_shape),
     )
 
 
@@ -271,48 +290,14 @@ class NetworkSteps:
         return self._mean_loss(y, outputs)
 
 
-class NetworkInference:
-    """Inference mode, for any network of one structure.
-
-    Parameters
-    ----------
-    template : keras.Model
-        A network of the structure: its layers define the computation.
-    """
-
-    def __init__(self, template):
-        self.template = template
-        spec = tf.TensorSpec((None, *template.input_shape[1:]), tf.float32)
-        # The concrete function of one signature, for batches of every size
-        # and the variables of every network of the structure: calling it
-        # skips tf.function's argument binding and cache look-up
-        # (benchmarks/latency.py).
-        self._function = tf.function(self._outputs, autograph=False).get_concrete_function(
-            _handles(template.trainable_variables),
-            _handles(template.non_trainable_variables),
-            spec,
-        )
-
-    def __call__(self, network, inputs):
-        """Outputs of `network` for a batch of `inputs` (a float32 tensor)."""
-        return self._function(
-            _handles(network.trainable_variables),
-            _handles(network.non_trainable_variables),
-            inputs,
-        )
-
-    def _outputs(self, trainable, non_trainable, x):
-        outputs, _ = self.template.stateless_call(
-            [variable.read_value() for variable in trainable],
-            [variable.read_value() for variable in non_trainable],
-            x,
-            training=False,
-        )
-        return outputs
-
-
-class ChainPrefix:
+class LayersInference:
     """Inference mode through a run of layers, for any network of one structure.
+
+    The run is a whole network (a one-element list) or the first layers of
+    a chain. Its function is the concrete function of one signature, for
+    batches of every size and the weights of every network of the
+    structure: calling it skips tf.function's argument binding and cache
+    look-up (benchmarks/latency.py).
 
     Parameters
     ----------
@@ -325,23 +310,27 @@ class ChainPrefix:
 
     def __init__(self, layers, input_shape):
         self.layers = layers
-        self._variables = [variable for layer in layers for variable in layer.variables]
+        self._weights = _weights(layers)
         spec = tf.TensorSpec((None, *input_shape[1:]), tf.float32)
         self._function = tf.function(self._outputs, autograph=False).get_concrete_function(
-            _handles(self._variables), spec
+            _handles(self._weights), spec
         )
 
     def __call__(self, layers, inputs):
         """Outputs of `layers`, matching the template's, for a batch of `inputs`."""
-        variables = [variable for layer in layers for variable in layer.variables]
-        return self._function(_handles(variables), inputs)
+        return self._function(_handles(_weights(layers)), inputs)
 
-    def _outputs(self, variables, x):
-        values = [variable.read_value() for variable in variables]
-        with keras.StatelessScope(state_mapping=list(zip(self._variables, values))):
+    def _outputs(self, weights, x):
+        values = [weight.read_value() for weight in weights]
+        with keras.StatelessScope(state_mapping=list(zip(self._weights, values))):
             for layer in self.layers:
                 x = layer(x, training=False)
         return x
+
+
+def _weights(layers):
+    """Every weight of `layers`, trainable or not, in the order of the layers."""
+    return [weight for layer in layers for weight in layer.weights]
 
 
 def _handles(variables):

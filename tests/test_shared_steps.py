@@ -121,14 +121,14 @@ def test_inference_is_shared_and_matches_the_model(digits):
     images = digits[:40].reshape(-1, 8, 8, 1)
     for model in (first, second):
         np.testing.assert_allclose(
-            inference(model, images).numpy(),
+            inference([model], images).numpy(),
             model(images, training=False).numpy(),
             rtol=1e-5,
             atol=1e-6,
         )
     encoder = first.get_layer("encoder")
     np.testing.assert_allclose(
-        shared_inference(encoder)(encoder, images).numpy(),
+        shared_inference(encoder)([encoder], images).numpy(),
         encoder(images, training=False).numpy(),
         rtol=1e-5,
         atol=1e-6,
