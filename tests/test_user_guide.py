@@ -39,3 +39,16 @@ def test_halving_over_epochs_snippets_run(capsys):
     assert search.n_candidates_ == [2, 1]
     assert search.best_estimator_["dae"].n_iter_ == 4
     assert capsys.readouterr().out == "4\n"
+
+
+def test_raw_and_all_hidden_features_snippet_runs(capsys):
+    namespace = _run(_block('("raw", "passthrough")'), {"__name__": "user_guide"})
+    features, classifier = namespace["features"], namespace["classifier"]
+    hidden = features[1].named_transformers["hidden"]
+    assert hidden.hidden_layer_sizes == (512, 512, 512)
+    assert isinstance(hidden.noise, namespace["SwapNoiser"])
+    # The autoencoder learnt from every row; the classifier from 50 of them.
+    assert hidden.n_features_in_ == 30 and hidden.model_ is not None
+    assert classifier.n_features_in_ == 30 + 6 * 512 + 16
+    accuracy = float(capsys.readouterr().out)
+    assert 0.8 < accuracy <= 1.0
