@@ -24,7 +24,7 @@ Usage::
 """
 
 import _common
-from time_to_quality import summarize
+from time_to_quality import append_epoch, summarize
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
@@ -60,20 +60,13 @@ def run(args, X_train, results):
             with _common.Stopwatch() as wall:
                 estimators[label].fit(X_train)
             history = estimators[label].history_
-            cumulative = wall.seconds + (records[-1]["cumulative_seconds"] if records else 0.0)
-            records.append(
-                {
-                    "epoch": epoch + 1,
-                    "loss": float(history["loss"][-1]),
-                    "val_loss": float(history["val_loss"][-1]),
-                    "seconds": wall.seconds,
-                    "cumulative_seconds": cumulative,
-                }
+            record = append_epoch(
+                records, history["loss"][-1], history["val_loss"][-1], wall.seconds
             )
             results[label]["summary"] = summarize(records, args.target)
             _common.log(
-                f"epoch {epoch + 1} {label}: val_loss={records[-1]['val_loss']:.5f} "
-                f"({wall.seconds:.0f} s, {cumulative / 60:.1f} min in all)"
+                f"epoch {epoch + 1} {label}: val_loss={record['val_loss']:.5f} "
+                f"({wall.seconds:.0f} s, {record['cumulative_seconds'] / 60:.1f} min in all)"
             )
         yield
 

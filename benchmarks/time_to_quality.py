@@ -158,18 +158,27 @@ class EpochClock(keras.callbacks.Callback):
         return self
 
     def on_epoch_end(self, epoch, logs=None):
-        cumulative = time.perf_counter() - self.started
         previous = self.records[-1]["cumulative_seconds"] if self.records else 0.0
-        self.records.append(
-            {
-                "epoch": epoch + 1,
-                "loss": float(logs["loss"]),
-                "val_loss": float(logs["val_loss"]),
-                "seconds": cumulative - previous,
-                "cumulative_seconds": cumulative,
-                "load_average_1": round(os.getloadavg()[0], 2),
-            }
-        )
+        seconds = time.perf_counter() - self.started - previous
+        append_epoch(self.records, logs["loss"], logs["val_loss"], seconds)
+
+
+def append_epoch(records, loss, val_loss, seconds):
+    """Append the record of the epoch after `records`; return it.
+
+    Its cumulative wall time adds `seconds` to that of the epoch before.
+    """
+    cumulative = seconds + (records[-1]["cumulative_seconds"] if records else 0.0)
+    record = {
+        "epoch": len(records) + 1,
+        "loss": float(loss),
+        "val_loss": float(val_loss),
+        "seconds": seconds,
+        "cumulative_seconds": cumulative,
+        "load_average_1": round(os.getloadavg()[0], 2),
+    }
+    records.append(record)
+    return record
 
 
 def make_contenders(X_train, args, init_seed):
@@ -200,21 +209,11 @@ def run_epoch_in_turn(contenders, epoch, results, target, init_seed):
         records = results["contenders"][contender.name]["epochs"]
         with _common.Stopwatch() as wall:
             loss, val_loss = contender.run_epoch(epoch)
-        cumulative = wall.seconds + (records[-1]["cumulative_seconds"] if records else 0.0)
-        records.append(
-            {
-                "epoch": epoch + 1,
-                "loss": float(loss),
-                "val_loss": float(val_loss),
-                "seconds": wall.seconds,
-                "cumulative_seconds": cumulative,
-                "load_average_1": round(os.getloadavg()[0], 2),
-            }
-        )
+        record = append_epoch(records, loss, val_loss, wall.seconds)
         results["contenders"][contender.name]["summary"] = summarize(records, target)
         _common.log(
-            f"epoch {epoch + 1} {contender.name}: loss={loss:.5f} "
-            f"val_loss={val_loss:.5f} ({wall.seconds:.0f} s, {cumulative / 60:.1f} min in all)"
+            f"epoch {epoch + 1} {contender.name}: loss={loss:.5f} val_loss={val_loss:.5f} "
+            f"({wall.seconds:.0f} s, {record['cumulative_seconds'] / 60:.1f} min in all)"
         )
         if epoch == 0 and isinstance(contender, SkdenoiseDefault):
             assert contender.estimator._seeds["init"] == init_seed, "init seeds differ"
@@ -228,12 +227,10 @@ def run_whole_fits(contenders, args, results, target):
             clock = EpochClock(time.perf_counter())
             contender.fit_whole(args.epochs, clock)
             entry = results["contenders"][contender.name]
-            entry.setdefault("fits", []).append(
-                {"epochs": clock.records, "summary": summarize(clock.records, target)}
-            )
+            fit = {"epochs": clock.records, "summary": summarize(clock.records, target)}
+            entry.setdefault("fits", []).append(fit)
             # The report reads the latest fit.
-            entry["epochs"] = clock.records
-            entry["summary"] = summarize(clock.records, target)
+            entry.update(fit)
             _common.log(f"fit {repeat + 1} {contender.name}: {entry['summary']}")
         yield
 
