@@ -153,7 +153,16 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         bounds the memory these take on large inputs.
 
     learning_rate : float, default=1e-3
-        Learning rate of the Adam optimizer.
+        Learning rate of the Adam optimizer: the rate of every step, or the
+        peak of `learning_rate_schedule`.
+
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        How the learning rate changes within one call of :meth:`fit`.
+        ``"constant"`` keeps `learning_rate`. ``"cosine"`` starts at
+        `learning_rate` and falls along half a cosine to zero at the last
+        step of the fit's `epochs` (a warm-started fit runs it again), for
+        short fits with a larger `learning_rate`; see the user guide.
+        :meth:`partial_fit` always trains at the constant `learning_rate`.
 
     loss : str, default="auto"
         Reconstruction loss: ``"auto"``, ``"binary_crossentropy"``,
@@ -333,6 +342,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "inference_batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
         "loss": [StrOptions({"auto", *LOSS_NAMES})],
         "output_activation": [StrOptions({"auto", "sigmoid", "linear", "relu"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left"), None],
@@ -365,6 +375,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         batch_size=32,
         inference_batch_size=1024,
         learning_rate=1e-3,
+        learning_rate_schedule="constant",
         loss="auto",
         output_activation="auto",
         validation_fraction=0.1,
@@ -388,6 +399,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.batch_size = batch_size
         self.inference_batch_size = inference_batch_size
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.loss = loss
         self.output_activation = output_activation
         self.validation_fraction = validation_fraction
@@ -471,7 +483,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self : object
             Fitted estimator.
         """
-        return self._fit(X, y, epochs=self.epochs, continue_training=self.warm_start)
+        return self._fit(
+            X,
+            y,
+            epochs=self.epochs,
+            continue_training=self.warm_start,
+            schedule=self.learning_rate_schedule,
+        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def partial_fit(self, X, y=None):
@@ -497,9 +515,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self : object
             Fitted estimator.
         """
-        return self._fit(X, y, epochs=1, continue_training=True, validate=False)
+        return self._fit(
+            X, y, epochs=1, continue_training=True, validate=False, schedule="constant"
+        )
 
-    def _fit(self, X, y, *, epochs, continue_training, validate=True):
+    def _fit(self, X, y, *, epochs, continue_training, schedule, validate=True):
         require_tensorflow()
         # Any failure, interruption included, puts back the state before the
         # call: fitted attributes, model weights and optimizer state.
@@ -507,7 +527,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         model = getattr(self, "model_", None)
         weights = None if model is None else _snapshot(model)
         try:
-            return self._fit_unguarded(X, y, epochs, continue_training, validate)
+            return self._fit_unguarded(X, y, epochs, continue_training, validate, schedule)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(state)
@@ -515,7 +535,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 _restore(model, weights)
             raise
 
-    def _fit_unguarded(self, X, y, epochs, continue_training, validate):
+    def _fit_unguarded(self, X, y, epochs, continue_training, validate, schedule):
         first_call = not (continue_training and hasattr(self, "model_"))
         X, sample_shape = validate_samples(
             self,
@@ -543,7 +563,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         train, validation = self._split(X, y, validate)
         model = self._build_model() if first_call else self.model_
-        history = self._fit_epochs(model, train, validation, epochs)
+        history = self._fit_epochs(model, train, validation, epochs, schedule)
 
         self.model_ = model
         self._inference_functions = {}
@@ -644,12 +664,13 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         model.optimizer.build(model.trainable_variables)
         return model
 
-    def _fit_epochs(self, model, train, validation, epochs):
+    def _fit_epochs(self, model, train, validation, epochs, schedule):
         """Train `model`; return the per-epoch history as plain lists."""
         import keras
         import tensorflow as tf
 
         from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
+        from ._learning_rate import learning_rate_callbacks
         from ._shared_steps import shared_steps, supports_shared_steps
         from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
         from ._training_loop import fit_epochs
@@ -702,6 +723,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 sample_shape=sample_shape,
             )
         callbacks = [StopOnNonFiniteLoss()]
+        callbacks += learning_rate_callbacks(
+            model.optimizer, self.learning_rate, schedule, epochs * len(batches)
+        )
         if has_batch_norm(model):
             callbacks.append(
                 PreciseBatchNorm(

@@ -178,6 +178,18 @@ def test_mirrored_strategy_trains_on_two_logical_cpus():
         assert np.isfinite(dae.score(X))
         restored = pickle.loads(pickle.dumps(dae))
         np.testing.assert_allclose(restored.transform(X), dae.transform(X), atol=1e-6)
+
+        # Through keras.Model.fit, the cosine schedule sets every step's rate.
+        import keras
+        rates = []
+
+        class Rates(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                rates.append(float(self.model.optimizer.learning_rate.numpy()))
+
+        dae.set_params(learning_rate_schedule="cosine", callbacks=[Rates()]).fit(X)
+        assert len(rates) == 2 * 8 and abs(rates[0] - 1e-3) < 1e-9 and rates[-1] < 1e-4
+        assert np.all(np.diff(rates) < 0)
         print("ok")
         """
     )

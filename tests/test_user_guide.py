@@ -52,3 +52,14 @@ def test_raw_and_all_hidden_features_snippet_runs(capsys):
     assert classifier.n_features_in_ == 30 + 6 * 512 + 16
     accuracy = float(capsys.readouterr().out)
     assert 0.8 < accuracy <= 1.0
+
+
+def test_cosine_short_fit_snippet_runs(capsys):
+    namespace = _run(_block('learning_rate_schedule="cosine"'), {"__name__": "user_guide"})
+    short = namespace["short"]
+    assert short.n_iter_ == 2 and short.learning_rate_schedule == "cosine"
+    first, second = short.history_["val_loss"]
+    assert second < first
+    # The optimizer is back at the peak, where a warm-started fit starts.
+    assert abs(float(short.model_.optimizer.learning_rate) - 4e-3) < 1e-9
+    assert capsys.readouterr().out == f"{short.history_['val_loss']}\n"
