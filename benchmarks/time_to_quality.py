@@ -27,7 +27,12 @@ With ``--whole-fits``, each contender instead runs whole fits of
 ``model.fit(..., epochs=E)``, one ``DenoisingAutoencoder(epochs=E).fit``),
 the contenders taking turns fit by fit, ``--repeats`` fits each; a callback
 records the loss and the wall time since the fit began at the end of every
-epoch, so the set-up that each fit does once counts once.
+epoch, so the set-up that each fit does once counts once. With
+``--cosine-epochs E`` as well, skdenoise's contender is instead a short fit
+of ``E`` epochs under ``learning_rate_schedule="cosine"`` from
+``--cosine-learning-rate`` (what ``learning_rate.py --probe schedules``
+found to reach the target soonest), against the tutorial's recipe over
+``--epochs``.
 
 Reports the epoch and the cumulative wall time at which each contender
 first reaches a validation BCE of 0.0953 (the tutorial's best), its best
@@ -41,6 +46,8 @@ Usage::
 
     python benchmarks/time_to_quality.py              # 35 epochs, ≈ 1.5 to 2 h on 2 cores
     python benchmarks/time_to_quality.py --whole-fits --epochs 5   # 5-epoch fits, ≈ 25 min
+    python benchmarks/time_to_quality.py --whole-fits --epochs 6 --cosine-epochs 2 \
+        --name time_to_quality_cosine                               # ≈ 20 min
     python benchmarks/time_to_quality.py --epochs 1 --n-train 2000 --output-dir /tmp/ttq
 """
 
@@ -114,12 +121,36 @@ class KerasRecipe:
 
 
 class SkdenoiseDefault:
-    """``DenoisingAutoencoder``'s defaults, one warm-started epoch per call."""
+    """``DenoisingAutoencoder``'s defaults, one warm-started epoch per call.
+
+    With `cosine_epochs`, whole fits of that many epochs instead, under the
+    cosine schedule from `cosine_learning_rate`.
+    """
 
     name = "skdenoise (fresh noise)"
 
-    def __init__(self, X_train, *, noise, batch_size, validation_fraction, random_state):
+    def __init__(
+        self,
+        X_train,
+        *,
+        noise,
+        batch_size,
+        validation_fraction,
+        random_state,
+        cosine_epochs=None,
+        cosine_learning_rate=None,
+    ):
         self._X_train = X_train
+        self._fit_epochs = cosine_epochs
+        schedule = {}
+        if cosine_epochs is not None:
+            self.name = (
+                f"skdenoise, cosine from {cosine_learning_rate:g} over {cosine_epochs} epochs"
+            )
+            schedule = {
+                "learning_rate": cosine_learning_rate,
+                "learning_rate_schedule": "cosine",
+            }
         self.estimator = DenoisingAutoencoder(
             noise=GaussianNoiser(noise),
             batch_size=batch_size,
@@ -127,6 +158,7 @@ class SkdenoiseDefault:
             epochs=1,
             warm_start=True,
             random_state=random_state,
+            **schedule,
         )
 
     def run_epoch(self, epoch):
@@ -136,8 +168,10 @@ class SkdenoiseDefault:
         return history["loss"][-1], history["val_loss"][-1]
 
     def fit_whole(self, epochs, clock):
-        """One fit of `epochs` epochs from nothing, the estimator's defaults."""
-        self.estimator.set_params(epochs=epochs, warm_start=False, callbacks=[clock])
+        """One fit of `epochs` epochs (its own, if it has) from nothing."""
+        self.estimator.set_params(
+            epochs=self._fit_epochs or epochs, warm_start=False, callbacks=[clock]
+        )
         self.estimator.fit(self._X_train)
 
     def predict(self, X):
@@ -197,6 +231,8 @@ def make_contenders(X_train, args, init_seed):
             batch_size=args.batch_size,
             validation_fraction=args.validation_fraction,
             random_state=args.random_state,
+            cosine_epochs=args.cosine_epochs,
+            cosine_learning_rate=args.cosine_learning_rate,
         ),
     ]
 
@@ -303,22 +339,29 @@ def markdown_report(results, settings, target):
             ["Test PSNR, denoised (end, dB)"]
             + [f"{results['contenders'][n]['test']['psnr_db']:.2f}" for n in names],
         ]
+
+    def epoch_cell(name, epoch):
+        records = results["contenders"][name]["epochs"]
+        if epoch >= len(records):
+            return "—"
+        return (
+            f"{records[epoch]['val_loss']:.4f} / {records[epoch]['cumulative_seconds'] / 60:.1f}"
+        )
+
     per_epoch = _common.markdown_table(
         ["Epoch"] + [f"{n}: val BCE / cumulative min" for n in names],
         [
-            [epoch + 1]
-            + [
-                f"{results['contenders'][n]['epochs'][epoch]['val_loss']:.4f} / "
-                f"{results['contenders'][n]['epochs'][epoch]['cumulative_seconds'] / 60:.1f}"
-                for n in names
-            ]
-            for epoch in range(len(results["contenders"][names[0]]["epochs"]))
+            [epoch + 1] + [epoch_cell(n, epoch) for n in names]
+            for epoch in range(max(len(results["contenders"][n]["epochs"]) for n in names))
         ],
     )
     if settings.get("whole_fits"):
         fits = [results["contenders"][n].get("fits", []) for n in names]
+        epochs = settings["epochs"]
+        if settings.get("cosine_epochs"):
+            epochs = f"{epochs} (plain Keras) and {settings['cosine_epochs']} (skdenoise)"
         how = (
-            f"whole fits of {settings['epochs']} epochs, contenders taking turns fit by "
+            f"whole fits of {epochs} epochs, contenders taking turns fit by "
             f"fit in one process, {min(len(f) for f in fits)} fit(s) each (the "
             "tables show the last; the wall time counts from the call of fit)"
         )
@@ -359,7 +402,20 @@ def main():
         action="store_true",
         help="whole fits of --epochs epochs, taking turns fit by fit, --repeats each",
     )
+    parser.add_argument(
+        "--cosine-epochs",
+        type=int,
+        default=None,
+        help="with --whole-fits: skdenoise's fits last this many epochs, under the "
+        "cosine schedule",
+    )
+    parser.add_argument("--cosine-learning-rate", type=float, default=4e-3)
+    parser.add_argument(
+        "--name", default=None, help="results file name (default: time_to_quality[_whole_fits])"
+    )
     args = parser.parse_args()
+    if args.cosine_epochs is not None and not args.whole_fits:
+        parser.error("--cosine-epochs needs --whole-fits")
 
     info = _common.start()
     X_train, X_test, X_test_noisy = _common.load_full_mnist(
@@ -381,13 +437,15 @@ def main():
         "target_val_bce": args.target,
         "whole_fits": args.whole_fits,
         "repeats": args.repeats if args.whole_fits else None,
+        "cosine_epochs": args.cosine_epochs,
+        "cosine_learning_rate": args.cosine_learning_rate if args.cosine_epochs else None,
     }
     results = {"contenders": {c.name: {"epochs": []} for c in contenders}}
 
     def report():
         _common.write_results(
             args.output_dir,
-            "time_to_quality_whole_fits" if args.whole_fits else "time_to_quality",
+            args.name or ("time_to_quality_whole_fits" if args.whole_fits else "time_to_quality"),
             {"settings": settings, "results": results},
             markdown_report(results, settings, args.target),
             info,
