@@ -670,7 +670,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         import tensorflow as tf
 
         from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
-        from ._learning_rate import learning_rate_callbacks
+        from ._learning_rate import set_up_learning_rate
         from ._shared_steps import shared_steps, supports_shared_steps
         from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
         from ._training_loop import fit_epochs
@@ -723,7 +723,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 sample_shape=sample_shape,
             )
         callbacks = [StopOnNonFiniteLoss()]
-        callbacks += learning_rate_callbacks(
+        callbacks += set_up_learning_rate(
             model.optimizer, self.learning_rate, schedule, epochs * len(batches)
         )
         if has_batch_norm(model):

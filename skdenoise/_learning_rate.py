@@ -5,8 +5,8 @@ import math
 import keras
 
 
-def learning_rate_callbacks(optimizer, learning_rate, schedule, total_steps):
-    """Set `optimizer` to start a fit at `learning_rate`; the callbacks of `schedule`.
+def set_up_learning_rate(optimizer, learning_rate, schedule, total_steps):
+    """Set `optimizer` to start a fit at `learning_rate`; return the callbacks of `schedule`.
 
     Every fit starts from the estimator's learning rate, whatever an earlier
     fit, an interrupted one included, left in the optimizer.
