@@ -153,6 +153,14 @@ def load_full_mnist(directory, *, n_train=None, noise_factor=NOISE_FACTOR):
     return X_train, X_test, X_test_noisy
 
 
+def training_rows(n_samples, validation_fraction):
+    """Rows a ``DenoisingAutoencoder`` fit trains on: all but its held-out ones.
+
+    The estimator holds out ``floor(n_samples * validation_fraction)`` rows.
+    """
+    return n_samples - int(n_samples * (validation_fraction or 0))
+
+
 def as_images(X):
     """Flat rows of 784 pixels as ``(n, 28, 28, 1)`` images, for Keras."""
     return X.reshape(-1, *IMAGE_SHAPE)

@@ -32,7 +32,7 @@ def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
     """The best and final validation BCE, test PSNR and BCE, and speed."""
     history = dae.history_
     best_epoch, best_val_bce = _best_val_loss_epoch(history)
-    n_fit = round(len(X_train) * (1 - (dae.validation_fraction or 0)))
+    n_fit = _common.training_rows(len(X_train), dae.validation_fraction)
     X_denoised = dae.predict(X_test_noisy)
     results = {
         "best_val_bce": best_val_bce,

@@ -45,8 +45,7 @@ def main():
         random_state=0,
     )
     dae.fit(X_train)  # builds the model and traces its steps
-    # The digits a fit trains on: all but its validation tenth.
-    n_fit = len(X_train) - int(len(X_train) * dae.validation_fraction)
+    n_fit = _common.training_rows(len(X_train), dae.validation_fraction)
     batches = CorruptedBatches(
         targets=X_train[:n_fit],
         inputs=None,

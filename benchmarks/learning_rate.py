@@ -72,7 +72,7 @@ def configurations(args, n_fit):
             )
             for lr, batch in CONSTANT
         }
-    steps_per_epoch = math.ceil(n_fit / 32)
+    steps_per_epoch = math.ceil(n_fit / _common.BATCH_SIZE)
     found = {}
     for peak, epochs, warmup in SCHEDULES:
         total = epochs * steps_per_epoch
@@ -87,7 +87,7 @@ def configurations(args, n_fit):
             f", warm-up {warmup:.0%}" if warmup_steps else ""
         )
         found[label] = (
-            {"batch_size": 32, "callbacks": [ScheduledLearningRate(schedule)]},
+            {"batch_size": _common.BATCH_SIZE, "callbacks": [ScheduledLearningRate(schedule)]},
             epochs,
         )
     return found
@@ -181,7 +181,7 @@ def main():
 
     info = _common.start()
     X_train, _, _ = _common.load_full_mnist(args.data_dir, n_train=args.n_train)
-    n_fit = len(X_train) - math.floor(args.validation_fraction * len(X_train))
+    n_fit = _common.training_rows(len(X_train), args.validation_fraction)
     configured = configurations(args, n_fit)
     settings = {
         "title": (
