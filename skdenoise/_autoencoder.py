@@ -46,7 +46,8 @@ from ._losses import (
 )
 from ._noise import GaussianNoiser, corrupt
 from ._persistence import model_from_bytes, model_to_bytes
-from ._random import batch_seed, derive_seeds
+from ._random import batch_seed
+from .model_selection import fit_seeds, n_validation_samples, split_indices
 
 # Parameters holding a noise transformer, whose nested parameters are set on
 # a copy (see DenoisingAutoencoder.set_params).
@@ -594,16 +595,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self._n_features_out = self.latent_dim
         self.history_ = {}
         self.n_iter_ = 0
-        self._seeds = derive_seeds(self.random_state, ("init", "split", "train", "score"))
+        self._seeds = fit_seeds(self.random_state)
 
     def _split(self, X, y, validate):
         """Hold out a random validation set."""
         n_samples = X.shape[0]
-        n_validation = (
-            int(np.floor(n_samples * self.validation_fraction))
-            if validate and self.validation_fraction
-            else 0
-        )
+        n_validation = n_validation_samples(n_samples, self.validation_fraction) if validate else 0
         if validate and self.validation_fraction and n_validation == 0:
             warnings.warn(
                 f"validation_fraction={self.validation_fraction} of {n_samples} "
@@ -619,8 +616,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             )
         if n_validation == 0:
             return (X, y), None
-        order = np.random.default_rng(self._seeds["split"]).permutation(n_samples)
-        train_idx, val_idx = order[n_validation:], order[:n_validation]
+        train_idx, val_idx = split_indices(n_samples, n_validation, self._seeds["split"])
         # Like the training data: (inputs, targets), where inputs None are
         # the targets corrupted by `noise`.
         if y is None:
