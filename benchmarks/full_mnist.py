@@ -24,19 +24,20 @@ Usage::
 import _common
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise.display import TrainingCurveDisplay, _best_val_loss_epoch
+from skdenoise.display import TrainingCurveDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
+from skdenoise.model_selection import best_epoch
 
 
 def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
     """The best and final validation BCE, test PSNR and BCE, and speed."""
     history = dae.history_
-    best_epoch, best_val_bce = _best_val_loss_epoch(history)
+    epoch, best_val_bce = best_epoch(history)
     n_fit = _common.training_rows(len(X_train), dae.validation_fraction)
     X_denoised = dae.predict(X_test_noisy)
     results = {
         "best_val_bce": best_val_bce,
-        "best_epoch": best_epoch,
+        "best_epoch": epoch,
         "final_val_bce": float(history["val_loss"][-1]) if "val_loss" in history else None,
         "reference_best_val_bce": _common.REFERENCE_BEST_VAL_BCE,
         "test_psnr_denoised_db": peak_signal_noise_ratio(X_test, X_denoised),

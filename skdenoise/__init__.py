@@ -4,7 +4,8 @@ TensorFlow and Keras are imported on first use, when a model is fitted or
 loaded, so importing the package and building pipelines is instant.
 """
 
-from ._autoencoder import DenoisingAutoencoder, TrainingDivergedError, load
+from ._autoencoder import DenoisingAutoencoder, load
+from ._exceptions import TrainingDivergedError
 from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser
 
 __all__ = [

@@ -3,10 +3,12 @@
 Each builder is a plain function of explicit arguments that returns an
 uncompiled ``keras.Model`` made of two nested models, ``encoder`` and
 ``decoder``, so the estimator can expose both without holding separate copies
-of their weights. Keras is imported inside the builders: importing this
-module does not start TensorFlow.
+of their weights; :func:`build_compiled_autoencoder` builds the estimator's
+network and compiles it. Keras is imported inside the builders: importing
+this module does not start TensorFlow.
 """
 
+import contextlib
 import math
 
 AUTOENCODER_NAME = "autoencoder"
@@ -182,6 +184,95 @@ def build_dense_autoencoder(
         name=DECODER_NAME,
     )
     return _join(encoder, decoder, (n_features,))
+
+
+def build_compiled_autoencoder(
+    architecture,
+    input_shape,
+    latent_dim,
+    *,
+    hidden_layer_sizes,
+    output_activation,
+    loss,
+    learning_rate,
+    seed,
+    distribution_strategy,
+):
+    """Build the estimator's network, compiled with Adam, its optimizer built.
+
+    Parameters
+    ----------
+    architecture : {"conv", "dense"}
+        :func:`build_conv_autoencoder` or :func:`build_dense_autoencoder`.
+
+    input_shape : tuple of int
+        Shape of one sample: ``(height, width, channels)`` for ``"conv"``,
+        ``(n_features,)`` for ``"dense"``.
+
+    latent_dim : int
+        Size of the code.
+
+    hidden_layer_sizes : tuple of int
+        Widths of the dense encoder's hidden layers.
+
+    output_activation : {"auto", "sigmoid", "linear", "relu"}
+        Activation of the last layer; ``"auto"`` is ``"sigmoid"`` for
+        binary cross-entropy and ``"linear"`` otherwise.
+
+    loss : str
+        Keras name of the loss.
+
+    learning_rate : float
+        Adam's learning rate.
+
+    seed : int
+        Seed of the weight initializers.
+
+    distribution_strategy : {"mirrored", "multi_worker_mirrored"} or None
+        The ``tf.distribute`` strategy whose scope the model is built in.
+
+    Returns
+    -------
+    model : keras.Model
+        Compiled autoencoder.
+    """
+    import keras
+
+    if output_activation == "auto":
+        output_activation = "sigmoid" if loss == "binary_crossentropy" else "linear"
+    with _distribution_scope(distribution_strategy):
+        if architecture == "conv":
+            model = build_conv_autoencoder(
+                input_shape, latent_dim, output_activation=output_activation, seed=seed
+            )
+        else:
+            model = build_dense_autoencoder(
+                input_shape[0],
+                latent_dim,
+                hidden_layer_sizes,
+                output_activation=output_activation,
+                seed=seed,
+            )
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
+        # Built now, as a first training step would: the shared training
+        # steps update the optimizer's variables in place.
+        model.optimizer.build(model.trainable_variables)
+    return model
+
+
+def _distribution_scope(name):
+    """The scope of the named tf.distribute strategy, or a null context."""
+    if name is None:
+        return contextlib.nullcontext()
+    import tensorflow as tf
+
+    from ._multi_worker import multi_worker_strategy
+
+    if name == "multi_worker_mirrored":
+        return multi_worker_strategy().scope()
+    devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+    strategy = tf.distribute.MirroredStrategy([device.name for device in devices])
+    return strategy.scope()
 
 
 def _join(encoder, decoder, input_shape):

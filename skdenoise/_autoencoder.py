@@ -1,8 +1,6 @@
 """The :class:`DenoisingAutoencoder` estimator."""
 
 import contextlib
-import copy
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,13 +19,14 @@ from ._architectures import (
     AUTOENCODER_NAME,
     DECODER_NAME,
     ENCODER_NAME,
-    build_conv_autoencoder,
-    build_dense_autoencoder,
+    build_compiled_autoencoder,
 )
 from ._backend import require_tensorflow
+from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
 from ._hidden_layers import (
     FEATURES,
     all_hidden_feature_names,
+    check_decodable,
     check_features,
     check_hidden_layer_sizes,
 )
@@ -40,40 +39,16 @@ from ._input import (
 )
 from ._losses import (
     LOSS_NAMES,
-    check_targets_in_loss_domain,
     elementwise_loss,
-    resolve_loss,
+    training_loss,
 )
 from ._noise import GaussianNoiser, corrupt
-from ._persistence import model_from_bytes, model_to_bytes
 from ._random import batch_seed
-from .model_selection import fit_seeds, n_validation_samples, split_indices
+from .model_selection import append_history, fit_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
 # a copy (see DenoisingAutoencoder.set_params).
 _NOISE_PARAMS = ("noise", "score_noise")
-
-
-class TrainingDivergedError(RuntimeError):
-    """Raised when the training loss becomes NaN or infinite.
-
-    The estimator is left as it was before the call to ``fit``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skdenoise import DenoisingAutoencoder, TrainingDivergedError
-    >>> X = np.random.RandomState(0).uniform(-1, 1, size=(64, 4)) * 3e19
-    >>> dae = DenoisingAutoencoder(latent_dim=2, loss="mse", noise=None,
-    ...                            learning_rate=10.0, epochs=1)
-    >>> try:
-    ...     dae.fit(X)
-    ... except TrainingDivergedError as error:
-    ...     print(str(error)[:34])
-    Training diverged: the loss became
-    >>> hasattr(dae, "model_")
-    False
-    """
 
 
 class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -521,23 +496,36 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         )
 
     def _fit(self, X, y, *, epochs, continue_training, schedule, validate=True):
+        """Validate, build (on a first call), train, record."""
         require_tensorflow()
-        # Any failure, interruption included, puts back the state before the
-        # call: fitted attributes, model weights and optimizer state.
-        state = self.__dict__.copy()
-        model = getattr(self, "model_", None)
-        weights = None if model is None else _snapshot(model)
-        try:
-            return self._fit_unguarded(X, y, epochs, continue_training, validate, schedule)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state)
-            if weights is not None:
-                _restore(model, weights)
-            raise
+        from ._training import TrainingSettings, train
 
-    def _fit_unguarded(self, X, y, epochs, continue_training, validate, schedule):
-        first_call = not (continue_training and hasattr(self, "model_"))
+        with _restored_on_failure(self):
+            first_call = not (continue_training and hasattr(self, "model_"))
+            X, y = self._validate_training_data(X, y, first_call)
+            model = self._build_model() if first_call else self.model_
+            history = train(
+                model,
+                X,
+                y,
+                TrainingSettings.from_params(
+                    self.get_params(deep=False),
+                    seeds=self._seeds,
+                    sample_shape=self._model_input_shape(),
+                ),
+                epochs=epochs,
+                schedule=schedule,
+                validate=validate,
+                first_epoch=self.n_iter_,
+            )
+            self.model_ = model
+            self._inference_functions = {}
+            self.history_ = append_history(self.history_, self.n_iter_, history)
+            self.n_iter_ += len(history["loss"])
+        return self
+
+    def _validate_training_data(self, X, y, first_call):
+        """`X` and `y` validated; on a first call, the settings they resolve."""
         X, sample_shape = validate_samples(
             self,
             X,
@@ -545,41 +533,17 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             fitted_image_shape=None if first_call else self.image_shape_,
         )
         y = validate_target(y, X)
-        target = X if y is None else y
-        loss = resolve_loss(self.loss, target) if first_call else self.loss_
-        check_targets_in_loss_domain(
-            target,
-            loss,
+        loss = training_loss(
+            self.loss,
+            X if y is None else y,
+            fitted_loss=None if first_call else self.loss_,
             name="X (the clean target)" if y is None else "y",
-            loss_description=(
-                "loss='auto', which the first fit's data in [0, 1] resolved "
-                "to 'binary_crossentropy',"
-                if self.loss == "auto" and not first_call
-                else None
-            ),
         )
         if first_call:
-            self._initialize(X, sample_shape)
-            self.loss_ = loss
+            self._initialize(X, sample_shape, loss)
+        return X, y
 
-        train, validation = self._split(X, y, validate)
-        model = self._build_model() if first_call else self.model_
-        history = self._fit_epochs(model, train, validation, epochs, schedule)
-
-        self.model_ = model
-        self._inference_functions = {}
-        # One value per epoch under every key: NaN where a fit did not
-        # record it, such as the validation loss of partial_fit's epochs.
-        n_epochs = len(history["loss"])
-        self.history_ = {
-            key: self.history_.get(key, [np.nan] * self.n_iter_)
-            + history.get(key, [np.nan] * n_epochs)
-            for key in {**self.history_, **history}
-        }
-        self.n_iter_ += n_epochs
-        return self
-
-    def _initialize(self, X, sample_shape):
+    def _initialize(self, X, sample_shape, loss):
         """Resolve the data-dependent settings of a fresh fit."""
         check_hidden_layer_sizes(self.hidden_layer_sizes)
         self.image_shape_ = resolve_image_shape(
@@ -596,210 +560,20 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.history_ = {}
         self.n_iter_ = 0
         self._seeds = fit_seeds(self.random_state)
-
-    def _split(self, X, y, validate):
-        """Hold out a random validation set."""
-        n_samples = X.shape[0]
-        n_validation = n_validation_samples(n_samples, self.validation_fraction) if validate else 0
-        if validate and self.validation_fraction and n_validation == 0:
-            warnings.warn(
-                f"validation_fraction={self.validation_fraction} of {n_samples} "
-                "samples leaves no validation sample; training without "
-                "validation.",
-                UserWarning,
-                stacklevel=2,
-            )
-        if n_validation >= n_samples:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} of {n_samples} "
-                "samples leaves no training sample."
-            )
-        if n_validation == 0:
-            return (X, y), None
-        train_idx, val_idx = split_indices(n_samples, n_validation, self._seeds["split"])
-        # Like the training data: (inputs, targets), where inputs None are
-        # the targets corrupted by `noise`.
-        if y is None:
-            validation = (None, X[val_idx])
-        else:
-            validation = (X[val_idx], y[val_idx])
-        return (X[train_idx], None if y is None else y[train_idx]), validation
+        self.loss_ = loss
 
     def _build_model(self):
-        with _distribution_scope(self.distribution_strategy):
-            return self._build_and_compile()
-
-    def _build_and_compile(self):
-        import keras
-
-        output_activation = self.output_activation
-        if output_activation == "auto":
-            is_bce = self.loss_ == "binary_crossentropy"
-            output_activation = "sigmoid" if is_bce else "linear"
-        if self.architecture_ == "conv":
-            model = build_conv_autoencoder(
-                self.image_shape_,
-                self.latent_dim,
-                output_activation=output_activation,
-                seed=self._seeds["init"],
-            )
-        else:
-            model = build_dense_autoencoder(
-                self.n_features_in_,
-                self.latent_dim,
-                check_hidden_layer_sizes(self.hidden_layer_sizes),
-                output_activation=output_activation,
-                seed=self._seeds["init"],
-            )
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+        return build_compiled_autoencoder(
+            self.architecture_,
+            self._model_input_shape(),
+            self.latent_dim,
+            hidden_layer_sizes=check_hidden_layer_sizes(self.hidden_layer_sizes),
+            output_activation=self.output_activation,
             loss=self.loss_,
+            learning_rate=self.learning_rate,
+            seed=self._seeds["init"],
+            distribution_strategy=self.distribution_strategy,
         )
-        # Built now, as a first training step would: the shared training
-        # steps update the optimizer's variables in place.
-        model.optimizer.build(model.trainable_variables)
-        return model
-
-    def _fit_epochs(self, model, train, validation, epochs, schedule):
-        """Train `model`; return the per-epoch history as plain lists."""
-        import keras
-        import tensorflow as tf
-
-        from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
-        from ._learning_rate import set_up_learning_rate
-        from ._shared_steps import shared_steps, supports_shared_steps
-        from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
-        from ._training_loop import fit_epochs
-
-        strategy = model.distribute_strategy
-        replicas = strategy.num_replicas_in_sync
-        across_workers = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
-        if (
-            across_workers
-            and replicas > len(strategy.extended.worker_devices)
-            and self.random_state is None
-        ):
-            # Each worker splits, shuffles and corrupts the data itself.
-            raise ValueError(
-                f'distribution_strategy="{self.distribution_strategy}" across '
-                "several workers needs an int random_state, the same on every "
-                "worker, so that all draw the same validation split, shuffling "
-                "and noise; got random_state=None."
-            )
-        # Keras under tf.distribute fails on batches that do not split evenly
-        # between replicas.
-        batch_size = max(replicas, self.batch_size - self.batch_size % replicas)
-        inference_batch_size = max(
-            replicas, self.inference_batch_size - self.inference_batch_size % replicas
-        )
-        X_train, y_train = train
-        sample_shape = self._model_input_shape()
-        batches = CorruptedBatches(
-            targets=X_train if y_train is None else y_train,
-            inputs=None if y_train is None else X_train,
-            noise=self.noise,
-            batch_size=batch_size,
-            seed=self._seeds["train"],
-            first_epoch=self.n_iter_,
-            multiple_of=replicas,
-            sample_shape=sample_shape,
-        )
-        if validation is not None:
-            # Corrupted the same way every epoch, so that its loss is
-            # comparable across epochs.
-            validation = CorruptedBatches(
-                targets=validation[1],
-                inputs=validation[0],
-                noise=self.noise,
-                batch_size=inference_batch_size,
-                seed=self._seeds["split"],
-                first_epoch=0,
-                shuffle=False,
-                multiple_of=replicas,
-                sample_shape=sample_shape,
-            )
-        callbacks = [StopOnNonFiniteLoss()]
-        callbacks += set_up_learning_rate(
-            model.optimizer, self.learning_rate, schedule, epochs * len(batches)
-        )
-        if has_batch_norm(model):
-            callbacks.append(
-                PreciseBatchNorm(
-                    batches.sample_inputs(PRECISE_STATISTICS_SAMPLES),
-                    steps_per_epoch=len(batches),
-                    batch_size=inference_batch_size,
-                    every_epoch=bool(
-                        validation is not None or self.early_stopping or self.callbacks
-                    ),
-                )
-            )
-        if self.early_stopping:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="loss" if validation is None else "val_loss",
-                    patience=self.n_iter_no_change,
-                    min_delta=self.tol,
-                    restore_best_weights=True,
-                )
-            )
-        callbacks.extend(copy.deepcopy(cb) for cb in self.callbacks or [])
-        if supports_shared_steps(model):
-            # Steps traced once per network structure: a new model of a known
-            # structure, as in every fit of a grid search, trains at once.
-            history = fit_epochs(
-                model,
-                shared_steps(model),
-                batches,
-                validation,
-                epochs=epochs,
-                callbacks=callbacks,
-                verbose=self.verbose,
-            )
-        else:
-            history = self._fit_with_keras(model, batches, validation, epochs, callbacks)
-        losses = history.get("loss", [])
-        if not losses or not np.all(np.isfinite(losses)):
-            raise TrainingDivergedError(
-                "Training diverged: the loss became "
-                f"{losses[-1] if losses else 'undefined'}. Lower learning_rate, "
-                "scale the data, or check it for extreme values. The estimator "
-                "is left as it was before this fit."
-            )
-        return history
-
-    def _fit_with_keras(self, model, batches, validation, epochs, callbacks):
-        """Train through ``keras.Model.fit``, for distribution strategies."""
-        import tensorflow as tf
-
-        from ._multi_worker import fit_across_workers
-
-        # One tf.data pipeline through all epochs: TensorFlow slices the
-        # batches, and each epoch's order and noise follow from its index, so
-        # every worker of a multi-worker strategy builds the same batches.
-        dataset = batches.as_tf_dataset(epochs)
-        if validation is not None:
-            validation = validation.as_tf_dataset(1)
-        if isinstance(model.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
-            return fit_across_workers(
-                model,
-                dataset,
-                epochs=epochs,
-                steps_per_epoch=len(batches),
-                validation_data=validation,
-                callbacks=callbacks,
-                verbose=self.verbose,
-            )
-        history = model.fit(
-            dataset,
-            epochs=epochs,
-            steps_per_epoch=len(batches),
-            # The batches are shuffled already, from our seeds.
-            shuffle=False,
-            validation_data=validation,
-            callbacks=callbacks,
-            verbose=self.verbose,
-        ).history
-        return {key: [float(v) for v in values] for key, values in history.items()}
 
     # ------------------------------------------------------------ inference
 
@@ -887,13 +661,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             for images.
         """
         check_is_fitted(self)
-        if self.features == "all_hidden":
-            raise ValueError(
-                "inverse_transform decodes latent codes, but this estimator's "
-                "transform returns every hidden layer (features='all_hidden'), "
-                "which the decoder cannot take. Decode the codes of "
-                "features='latent', or use predict to reconstruct samples."
-            )
+        check_decodable(self.features)
         reject_time_dtypes(X)
         codes = check_array(X, dtype=np.float32, input_name="X")
         if codes.shape[1] != self._n_features_out:
@@ -1115,93 +883,15 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         >>> skdenoise.load(path).transform(X[:2]).shape
         (2, 2)
         """
-        check_is_fitted(self)
-        from ._persistence import write_estimator_file
-
-        write_estimator_file(
-            path,
-            class_name=type(self).__name__,
-            params=self._saveable_params(),
-            fitted={
-                name: getattr(self, name) for name in _SAVED_ATTRIBUTES if hasattr(self, name)
-            },
-            model=self.model_,
-        )
-
-    def _saveable_params(self):
-        """The parameters, less what the safe format cannot hold."""
-        params = self.get_params(deep=False)
-        if params["callbacks"]:
-            warnings.warn(
-                "Keras callbacks are not saved; the loaded estimator has callbacks=None.",
-                UserWarning,
-                stacklevel=2,
-            )
-        params["callbacks"] = None
-        if not _is_seed(params["random_state"]):
-            warnings.warn(
-                "A RandomState instance cannot be saved; the loaded estimator has "
-                "random_state=None.",
-                UserWarning,
-                stacklevel=2,
-            )
-            params["random_state"] = None
-        for name in _NOISE_PARAMS:
-            noise = params[name]
-            if noise is not None and not _is_seed(noise.get_params().get("random_state")):
-                params[name] = clone(noise).set_params(random_state=None)
-        return params
-
-    def _set_saved_attributes(self, fitted, model):
-        """Take back the fitted state given by `save`, as read from JSON."""
-        if set(fitted) - set(_SAVED_ATTRIBUTES):
-            raise ValueError(
-                "The file has unknown fitted attributes: "
-                f"{sorted(set(fitted) - set(_SAVED_ATTRIBUTES))}."
-            )
-        for name, value in fitted.items():
-            if name == "feature_names_in_":
-                value = np.asarray(value, dtype=object)
-            elif name == "image_shape_" and value is not None:
-                value = tuple(int(v) for v in value)
-            elif name == "_sklearn_output_config":
-                value = _output_config_from_json(value)
-            setattr(self, name, value)
-        if "loss_" not in fitted:
-            # Files from before loss="auto" name their loss only as a parameter.
-            if self.loss not in LOSS_NAMES:
-                raise ValueError("The file has malformed fitted attributes.")
-            self.loss_ = LOSS_NAMES[self.loss]
-        self.model_ = model
-        self._inference_functions = {}
-        return self
+        save_estimator(self, path)
 
     # -------------------------------------------------------------- plumbing
 
     def __getstate__(self):
-        # A copy: the base class may hand over the live __dict__ itself.
-        state = dict(super().__getstate__())
-        # Compiled functions are cheap to rebuild and cannot be pickled.
-        state.pop("_inference_functions", None)
-        if "model_" in state:
-            # Plain bytes rather than the Keras object, so that skops.io can
-            # save the estimator, and so that pickle, joblib and skops all
-            # load the model through the checks of skdenoise.load.
-            state["model_"] = model_to_bytes(state["model_"])
-        return state
+        return picklable_state(super().__getstate__())
 
     def __setstate__(self, state):
-        if isinstance(state.get("model_"), (bytes, bytearray)):
-            require_tensorflow()
-            state = {
-                **state,
-                "model_": model_from_bytes(
-                    state["model_"], source=f"the saved state of a {type(self).__name__}"
-                ),
-            }
-        super().__setstate__(state)
-        if "model_" in state:
-            self._inference_functions = {}
+        super().__setstate__(unpickled_state(state, type(self).__name__))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -1255,36 +945,12 @@ def load(path):
     >>> bool(np.array_equal(loaded.transform(X), dae.transform(X)))
     True
     """
-    require_tensorflow()
-    from ._persistence import read_estimator_file
-
-    params, fitted, model = read_estimator_file(
-        path,
-        class_name=DenoisingAutoencoder.__name__,
-        param_names=DenoisingAutoencoder().get_params(deep=False),
-    )
-    return DenoisingAutoencoder(**params)._set_saved_attributes(fitted, model)
+    return load_estimator(path, DenoisingAutoencoder)
 
 
 # The part of the model that features="all_hidden" runs; built on demand
 # from the saved model, never saved itself.
 _HIDDEN_LAYERS = "hidden_layers"
-
-# Fitted attributes that `save` writes and `load` restores; the model and
-# the compiled inference functions are saved and rebuilt separately.
-_SAVED_ATTRIBUTES = (
-    "history_",
-    "n_iter_",
-    "n_features_in_",
-    "feature_names_in_",
-    "image_shape_",
-    "architecture_",
-    "loss_",
-    "_n_features_out",
-    "_seeds",
-    # set_output's configuration, such as {"transform": "pandas"}.
-    "_sklearn_output_config",
-)
 
 
 def _dense_rows(X):
@@ -1292,33 +958,23 @@ def _dense_rows(X):
     return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
 
 
-def _output_config_from_json(config):
-    """set_output's configuration as read from a file, checked."""
-    if not isinstance(config, dict) or not all(
-        key == "transform" and value in ("default", "pandas", "polars")
-        for key, value in config.items()
-    ):
-        raise ValueError(f"The file has a malformed output configuration: {config!r}.")
-    return config
+@contextlib.contextmanager
+def _restored_on_failure(estimator):
+    """Put back the estimator as it was if the block fails or is interrupted.
 
-
-def _is_seed(random_state):
-    return random_state is None or isinstance(random_state, Integral)
-
-
-def _distribution_scope(name):
-    """The scope of the named tf.distribute strategy, or a null context."""
-    if name is None:
-        return contextlib.nullcontext()
-    import tensorflow as tf
-
-    from ._multi_worker import multi_worker_strategy
-
-    if name == "multi_worker_mirrored":
-        return multi_worker_strategy().scope()
-    devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
-    strategy = tf.distribute.MirroredStrategy([device.name for device in devices])
-    return strategy.scope()
+    Its fitted attributes, model weights and optimizer state.
+    """
+    state = estimator.__dict__.copy()
+    model = getattr(estimator, "model_", None)
+    weights = None if model is None else _snapshot(model)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(state)
+        if weights is not None:
+            _restore(model, weights)
+        raise
 
 
 def _snapshot(model):

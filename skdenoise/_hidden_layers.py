@@ -47,6 +47,17 @@ def check_features(features, architecture):
         )
 
 
+def check_decodable(features):
+    """Raise if the output of ``transform`` with `features` cannot be decoded."""
+    if features == "all_hidden":
+        raise ValueError(
+            "inverse_transform decodes latent codes, but this estimator's "
+            "transform returns every hidden layer (features='all_hidden'), "
+            "which the decoder cannot take. Decode the codes of "
+            "features='latent', or use predict to reconstruct samples."
+        )
+
+
 def hidden_layer_widths(latent_dim, hidden_layer_sizes):
     """Widths of the dense autoencoder's hidden layers, input to output.
 

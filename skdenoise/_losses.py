@@ -43,6 +43,44 @@ def resolve_loss(loss, y):
     return LOSS_NAMES[loss]
 
 
+def training_loss(loss, y, *, fitted_loss, name):
+    """Return the Keras name of the loss a fit trains on, checked against `y`.
+
+    Parameters
+    ----------
+    loss : str
+        The estimator's `loss`: ``"auto"`` or one of the keys of
+        ``LOSS_NAMES``.
+
+    y : ndarray
+        Clean targets of this fit.
+
+    fitted_loss : str or None
+        The loss of the model that this fit continues; None for a first fit,
+        which resolves `loss` on `y`.
+
+    name : str
+        How error messages name `y`.
+
+    Returns
+    -------
+    name : str
+        One of the values of ``LOSS_NAMES``.
+    """
+    resolved = resolve_loss(loss, y) if fitted_loss is None else fitted_loss
+    check_targets_in_loss_domain(
+        y,
+        resolved,
+        name=name,
+        loss_description=(
+            "loss='auto', which the first fit's data in [0, 1] resolved to 'binary_crossentropy',"
+            if loss == "auto" and fitted_loss is not None
+            else None
+        ),
+    )
+    return resolved
+
+
 def elementwise_loss(y_true, y_pred, loss):
     """Return the loss of every value, so means can be taken over batches.
 

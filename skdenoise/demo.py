@@ -47,8 +47,9 @@ from sklearn.model_selection import train_test_split
 from . import DenoisingAutoencoder, GaussianNoiser
 from ._losses import elementwise_loss
 from .datasets import load_mnist_sample
-from .display import DenoisingDisplay, TrainingCurveDisplay, _best_val_loss_epoch
+from .display import DenoisingDisplay, TrainingCurveDisplay
 from .metrics import peak_signal_noise_ratio
+from .model_selection import best_epoch
 
 __all__ = ["main"]
 
@@ -245,13 +246,13 @@ def main(argv=None):
     X_noisy = noiser.fit_transform(X_test)
     X_denoised = dae.predict(X_noisy)
 
-    best_epoch, best_val_loss = _best_val_loss_epoch(dae.history_)
+    epoch, best_val_loss = best_epoch(dae.history_)
     metrics = {
         "psnr_noisy": peak_signal_noise_ratio(X_test, X_noisy),
         "psnr_denoised": peak_signal_noise_ratio(X_test, X_denoised),
         "test_bce": float(elementwise_loss(X_test, X_denoised, "binary_crossentropy").mean()),
         "best_val_loss": best_val_loss,
-        "best_epoch": best_epoch,
+        "best_epoch": epoch,
         "fit_time_s": fit_time,
         "samples_per_s": X_train.shape[0] * dae.n_iter_ / fit_time,
         "n_train": X_train.shape[0],

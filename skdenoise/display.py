@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._input import resolve_image_shape
 from ._noise import corrupt
+from .model_selection import best_epoch
 
 __all__ = ["DenoisingDisplay", "TrainingCurveDisplay"]
 
@@ -548,11 +549,11 @@ class TrainingCurveDisplay:
                     val_loss_kwargs,
                 ),
             )[0]
-            best_epoch, best_val_loss = _best_val_loss_epoch(val_loss)
-            if best_epoch is not None:
-                self.best_epoch_ = best_epoch
+            epoch, lowest = best_epoch(val_loss)
+            if epoch is not None:
+                self.best_epoch_ = epoch
                 default_best = {
-                    "label": (f"Lowest validation loss: {best_val_loss:.4g} (epoch {best_epoch})"),
+                    "label": (f"Lowest validation loss: {lowest:.4g} (epoch {epoch})"),
                     "color": "tab:red",
                     "marker": "o",
                     "markersize": 8,
@@ -560,8 +561,8 @@ class TrainingCurveDisplay:
                     "linestyle": "none",
                 }
                 self.best_marker_ = ax.plot(
-                    [best_epoch],
-                    [best_val_loss],
+                    [epoch],
+                    [lowest],
                     **_line_kwargs(default_best, best_kwargs),
                 )[0]
 
@@ -710,50 +711,6 @@ class TrainingCurveDisplay:
             val_loss_kwargs=val_loss_kwargs,
             best_kwargs=best_kwargs,
         )
-
-
-def _best_val_loss_epoch(val_loss):
-    """Epoch and value of the lowest finite validation loss.
-
-    The one place where the best epoch of a training is decided: the
-    training curve marks it, the demo reports it.
-
-    Parameters
-    ----------
-    val_loss : array-like of shape (n_epochs,), dict or None
-        Validation loss per epoch, or a history dict holding it under
-        ``"val_loss"``. NaN and infinite values (a diverged epoch) are
-        ignored.
-
-    Returns
-    -------
-    best_epoch : int or None
-        Epoch of the lowest validation loss, counted from 1; the first such
-        epoch on ties. None when there is no finite validation loss.
-
-    best_val_loss : float or None
-        The lowest validation loss; None with `best_epoch`.
-
-    Examples
-    --------
-    >>> from skdenoise.display import _best_val_loss_epoch
-    >>> _best_val_loss_epoch({"loss": [0.3, 0.2, 0.1], "val_loss": [0.25, 0.18, 0.19]})
-    (2, 0.18)
-    >>> _best_val_loss_epoch([float("nan"), 0.4])
-    (2, 0.4)
-    >>> _best_val_loss_epoch({"loss": [0.3]})
-    (None, None)
-    """
-    if isinstance(val_loss, dict):
-        val_loss = val_loss.get("val_loss")
-    if val_loss is None:
-        return None, None
-    val_loss = np.asarray(val_loss, dtype=np.float64).reshape(-1)
-    finite = np.isfinite(val_loss)
-    if not finite.any():
-        return None, None
-    best = int(np.argmin(np.where(finite, val_loss, np.inf)))
-    return best + 1, float(val_loss[best])
 
 
 def _check_n_images(n_images):

@@ -1,17 +1,18 @@
-"""The validation split and seeds of a :class:`~skdenoise.DenoisingAutoencoder` fit.
+"""The validation split, seeds and history of a :class:`~skdenoise.DenoisingAutoencoder` fit.
 
 A fit holds out a random validation set and derives every seed it uses
 (weight initialization, split, training batches and noise, scoring) from
 its ``random_state``. These functions give the same split and seeds to
 code outside the estimator, for example a plain-Keras baseline that should
-train and validate on exactly the rows a fit used.
+train and validate on exactly the rows a fit used, and read the best epoch
+from the history the fit records.
 """
 
 import numpy as np
 
 from ._random import derive_seeds
 
-__all__ = ["fit_seeds", "train_validation_indices"]
+__all__ = ["best_epoch", "fit_seeds", "train_validation_indices"]
 
 SEED_NAMES = ("init", "split", "train", "score")
 
@@ -92,3 +93,67 @@ def train_validation_indices(n_samples, *, validation_fraction=0.1, random_state
     """
     n_validation = n_validation_samples(n_samples, validation_fraction)
     return split_indices(n_samples, n_validation, fit_seeds(random_state)["split"])
+
+
+def best_epoch(history, monitor="val_loss"):
+    """The epoch of the lowest finite loss in a training history, and that loss.
+
+    The one place where the best epoch of a training is decided:
+    :class:`~skdenoise.display.TrainingCurveDisplay` marks it and the demo
+    reports it.
+
+    Parameters
+    ----------
+    history : dict of str to list of float, or array-like of shape (n_epochs,)
+        A history such as the ``history_`` of a fitted
+        :class:`~skdenoise.DenoisingAutoencoder` or of a Keras ``History``,
+        or directly the per-epoch values to search. NaN and infinite values
+        (epochs without validation, a diverged epoch) are ignored.
+
+    monitor : str, default="val_loss"
+        The key of `history` to search, when it is a dict.
+
+    Returns
+    -------
+    epoch : int or None
+        The epoch of the lowest value, counted from 1; the first such epoch
+        on ties. None when there is no finite value, or no `monitor` in
+        `history`.
+
+    value : float or None
+        The lowest value; None with `epoch`.
+
+    Examples
+    --------
+    >>> from skdenoise.model_selection import best_epoch
+    >>> best_epoch({"loss": [0.3, 0.2, 0.1], "val_loss": [0.25, 0.18, 0.19]})
+    (2, 0.18)
+    >>> best_epoch({"loss": [0.3, 0.2, 0.1]}, monitor="loss")
+    (3, 0.1)
+    >>> best_epoch([float("nan"), 0.4])
+    (2, 0.4)
+    >>> best_epoch({"loss": [0.3]})
+    (None, None)
+    """
+    values = history.get(monitor) if isinstance(history, dict) else history
+    if values is None:
+        return None, None
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None, None
+    best = int(np.argmin(np.where(finite, values, np.inf)))
+    return best + 1, float(values[best])
+
+
+def append_history(history, n_epochs, new):
+    """`history` of `n_epochs` epochs followed by the epochs of `new`.
+
+    Every key gets one value per epoch: NaN where a fit did not record it,
+    such as the validation loss of ``partial_fit``'s epochs.
+    """
+    n_new = len(new["loss"])
+    return {
+        key: history.get(key, [np.nan] * n_epochs) + new.get(key, [np.nan] * n_new)
+        for key in {**history, **new}
+    }

@@ -15,7 +15,6 @@ from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.display import (
     DenoisingDisplay,
     TrainingCurveDisplay,
-    _best_val_loss_epoch,
 )
 
 
@@ -328,15 +327,6 @@ def test_training_curve_display_marks_lowest_finite_val_loss():
 
     display = TrainingCurveDisplay({"loss": [0.5], "val_loss": [np.nan]}).plot()
     assert display.best_epoch_ is None and display.best_marker_ is None
-
-
-def test_best_val_loss_epoch_ignores_non_finite_values():
-    assert _best_val_loss_epoch([0.3, np.nan, 0.1, -np.inf, 0.1]) == (3, 0.1)
-    history = {"loss": [0.4, 0.3], "val_loss": [0.25, 0.35]}
-    assert _best_val_loss_epoch(history) == (1, 0.25)
-    assert _best_val_loss_epoch({"loss": [0.4]}) == (None, None)
-    assert _best_val_loss_epoch([np.nan, np.inf]) == (None, None)
-    assert _best_val_loss_epoch(None) == (None, None)
 
 
 def test_training_curve_display_without_validation():

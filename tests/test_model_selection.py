@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 
 from skdenoise import DenoisingAutoencoder
-from skdenoise.model_selection import fit_seeds, train_validation_indices
+from skdenoise.model_selection import (
+    append_history,
+    best_epoch,
+    fit_seeds,
+    train_validation_indices,
+)
 
 
 @pytest.mark.parametrize("validation_fraction", [0.1, 0.25, None])
@@ -41,3 +46,22 @@ def test_fit_seeds_are_the_estimators():
     assert fit_seeds(7) == fit_seeds(7)
     assert fit_seeds(7) != fit_seeds(8)
     assert set(fit_seeds(None)) == {"init", "split", "train", "score"}
+
+
+def test_best_epoch_ignores_non_finite_values():
+    assert best_epoch([0.3, np.nan, 0.1, -np.inf, 0.1]) == (3, 0.1)
+    history = {"loss": [0.4, 0.3], "val_loss": [0.25, 0.35]}
+    assert best_epoch(history) == (1, 0.25)
+    assert best_epoch(history, monitor="loss") == (2, 0.3)
+    assert best_epoch({"loss": [0.4]}) == (None, None)
+    assert best_epoch([np.nan, np.inf]) == (None, None)
+
+
+def test_append_history_pads_missing_keys_with_nan():
+    fit = {"loss": [0.5, 0.4], "val_loss": [0.6, 0.5]}
+    partial = {"loss": [0.3]}
+    merged = append_history(append_history({}, 0, fit), 2, partial)
+    assert merged["loss"] == [0.5, 0.4, 0.3]
+    np.testing.assert_array_equal(merged["val_loss"], [0.6, 0.5, np.nan])
+    assert best_epoch(merged) == (2, 0.5)
+    np.testing.assert_array_equal(append_history(partial, 1, fit)["val_loss"], [np.nan, 0.6, 0.5])

@@ -1,0 +1,289 @@
+"""The epochs of one call to ``fit`` or ``partial_fit``, from data to history.
+
+:func:`train` takes a built model, the validated data and the settings, and
+does the rest: it holds out the validation rows, makes the corrupted
+training and validation batches, sets up the callbacks, trains on the shared
+steps (:mod:`skdenoise._training_loop`) or through ``keras.Model.fit``, and
+checks that the loss stayed finite. Everything it needs comes as arguments;
+it reads nothing from the estimator.
+"""
+
+import copy
+import warnings
+from dataclasses import dataclass, fields
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
+from ._exceptions import TrainingDivergedError
+from ._learning_rate import set_up_learning_rate
+from ._multi_worker import fit_across_workers
+from ._shared_steps import shared_steps, supports_shared_steps
+from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
+from ._training_loop import fit_epochs
+from .model_selection import n_validation_samples, split_indices
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """What a fit's epochs take from the estimator.
+
+    The parameters of the same names of
+    :class:`~skdenoise.DenoisingAutoencoder`, and:
+
+    Attributes
+    ----------
+    split_seed : int
+        Seed of the validation split and of its noise.
+
+    train_seed : int
+        Seed of the order and noise of the training batches.
+
+    sample_shape : tuple of int
+        Shape of one sample as the network takes it.
+    """
+
+    noise: object
+    batch_size: int
+    inference_batch_size: int
+    validation_fraction: float | None
+    learning_rate: float
+    early_stopping: bool
+    n_iter_no_change: int
+    tol: float
+    callbacks: list | None
+    distribution_strategy: str | None
+    random_state: object
+    verbose: int
+    split_seed: int
+    train_seed: int
+    sample_shape: tuple
+
+    @classmethod
+    def from_params(cls, params, *, seeds, sample_shape):
+        """The settings of an estimator of parameters `params` and `seeds`."""
+        return cls(
+            **{field.name: params[field.name] for field in fields(cls) if field.name in params},
+            split_seed=seeds["split"],
+            train_seed=seeds["train"],
+            sample_shape=sample_shape,
+        )
+
+
+def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
+    """Train `model` in place for up to `epochs` epochs; return their history.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled model, with its optimizer built.
+
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Validated flat rows: the clean data when `y` is None, else the
+        inputs.
+
+    y : ndarray of shape (n_samples, n_features) or None
+        Clean targets of explicit pairs.
+
+    settings : TrainingSettings
+        The estimator's settings.
+
+    epochs : int
+        Most epochs to train; early stopping and callbacks may end sooner.
+
+    schedule : {"constant", "cosine"}
+        Learning-rate schedule of this call.
+
+    validate : bool
+        Whether to hold out ``settings.validation_fraction`` of the rows.
+
+    first_epoch : int
+        Epochs trained before this call, from which the batches' seeds
+        continue.
+
+    Returns
+    -------
+    history : dict of str to list of float
+        ``"loss"`` and, with validation, ``"val_loss"``, one value per epoch
+        run.
+
+    Raises
+    ------
+    TrainingDivergedError
+        If the training loss became NaN or infinite.
+    """
+    train_rows, validation_rows = _split(
+        X, y, settings.validation_fraction if validate else None, settings.split_seed
+    )
+    strategy = model.distribute_strategy
+    replicas = strategy.num_replicas_in_sync
+    _check_seeded_across_workers(strategy, settings)
+    # Keras under tf.distribute fails on batches that do not split evenly
+    # between replicas.
+    batch_size = max(replicas, settings.batch_size - settings.batch_size % replicas)
+    inference_batch_size = max(
+        replicas, settings.inference_batch_size - settings.inference_batch_size % replicas
+    )
+    X_train, y_train = train_rows
+    batches = CorruptedBatches(
+        targets=X_train if y_train is None else y_train,
+        inputs=None if y_train is None else X_train,
+        noise=settings.noise,
+        batch_size=batch_size,
+        seed=settings.train_seed,
+        first_epoch=first_epoch,
+        multiple_of=replicas,
+        sample_shape=settings.sample_shape,
+    )
+    validation = None
+    if validation_rows is not None:
+        # Corrupted the same way every epoch, so that its loss is
+        # comparable across epochs.
+        validation = CorruptedBatches(
+            targets=validation_rows[1],
+            inputs=validation_rows[0],
+            noise=settings.noise,
+            batch_size=inference_batch_size,
+            seed=settings.split_seed,
+            first_epoch=0,
+            shuffle=False,
+            multiple_of=replicas,
+            sample_shape=settings.sample_shape,
+        )
+    callbacks = _callbacks(
+        model, batches, validation, settings, epochs, schedule, inference_batch_size
+    )
+    if supports_shared_steps(model):
+        # Steps traced once per network structure: a new model of a known
+        # structure, as in every fit of a grid search, trains at once.
+        history = fit_epochs(
+            model,
+            shared_steps(model),
+            batches,
+            validation,
+            epochs=epochs,
+            callbacks=callbacks,
+            verbose=settings.verbose,
+        )
+    else:
+        history = _fit_with_keras(model, batches, validation, epochs, callbacks, settings.verbose)
+    losses = history.get("loss", [])
+    if not losses or not np.all(np.isfinite(losses)):
+        raise TrainingDivergedError(
+            "Training diverged: the loss became "
+            f"{losses[-1] if losses else 'undefined'}. Lower learning_rate, "
+            "scale the data, or check it for extreme values. The estimator "
+            "is left as it was before this fit."
+        )
+    return history
+
+
+def _split(X, y, validation_fraction, seed):
+    """Hold out a random validation set: ``((X, y), (X, y) or None)``.
+
+    The validation inputs are None when `y` is, as in the batches: the
+    targets corrupted by the noise.
+    """
+    n_samples = X.shape[0]
+    n_validation = n_validation_samples(n_samples, validation_fraction)
+    if validation_fraction and n_validation == 0:
+        warnings.warn(
+            f"validation_fraction={validation_fraction} of {n_samples} "
+            "samples leaves no validation sample; training without "
+            "validation.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if n_validation >= n_samples:
+        raise ValueError(
+            f"validation_fraction={validation_fraction} of {n_samples} "
+            "samples leaves no training sample."
+        )
+    if n_validation == 0:
+        return (X, y), None
+    train_idx, val_idx = split_indices(n_samples, n_validation, seed)
+    if y is None:
+        validation = (None, X[val_idx])
+    else:
+        validation = (X[val_idx], y[val_idx])
+    return (X[train_idx], None if y is None else y[train_idx]), validation
+
+
+def _check_seeded_across_workers(strategy, settings):
+    """Refuse a multi-worker fit whose workers would draw different data."""
+    if (
+        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+        and strategy.num_replicas_in_sync > len(strategy.extended.worker_devices)
+        and settings.random_state is None
+    ):
+        # Each worker splits, shuffles and corrupts the data itself.
+        raise ValueError(
+            f'distribution_strategy="{settings.distribution_strategy}" across '
+            "several workers needs an int random_state, the same on every "
+            "worker, so that all draw the same validation split, shuffling "
+            "and noise; got random_state=None."
+        )
+
+
+def _callbacks(model, batches, validation, settings, epochs, schedule, inference_batch_size):
+    """The fit's callbacks: ours first, then copies of the user's."""
+    callbacks = [StopOnNonFiniteLoss()]
+    callbacks += set_up_learning_rate(
+        model.optimizer, settings.learning_rate, schedule, epochs * len(batches)
+    )
+    if has_batch_norm(model):
+        callbacks.append(
+            PreciseBatchNorm(
+                batches.sample_inputs(PRECISE_STATISTICS_SAMPLES),
+                steps_per_epoch=len(batches),
+                batch_size=inference_batch_size,
+                every_epoch=bool(
+                    validation is not None or settings.early_stopping or settings.callbacks
+                ),
+            )
+        )
+    if settings.early_stopping:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="loss" if validation is None else "val_loss",
+                patience=settings.n_iter_no_change,
+                min_delta=settings.tol,
+                restore_best_weights=True,
+            )
+        )
+    callbacks.extend(copy.deepcopy(callback) for callback in settings.callbacks or [])
+    return callbacks
+
+
+def _fit_with_keras(model, batches, validation, epochs, callbacks, verbose):
+    """Train through ``keras.Model.fit``: distribution strategies, and models
+    the shared steps cannot train."""
+    # One tf.data pipeline through all epochs: TensorFlow slices the
+    # batches, and each epoch's order and noise follow from its index, so
+    # every worker of a multi-worker strategy builds the same batches.
+    dataset = batches.as_tf_dataset(epochs)
+    if validation is not None:
+        validation = validation.as_tf_dataset(1)
+    if isinstance(model.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return fit_across_workers(
+            model,
+            dataset,
+            epochs=epochs,
+            steps_per_epoch=len(batches),
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+    history = model.fit(
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=len(batches),
+        # The batches are shuffled already, from our seeds.
+        shuffle=False,
+        validation_data=validation,
+        callbacks=callbacks,
+        verbose=verbose,
+    ).history
+    return {key: [float(v) for v in values] for key, values in history.items()}
