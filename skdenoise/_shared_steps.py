@@ -36,8 +36,9 @@ def supports_shared_steps(model):
 
     True for a model compiled by the estimator: Adam without clipping, weight
     decay, moving averages or gradient accumulation, no regularization
-    losses, on the default distribution strategy. Anything else trains
-    through ``keras.Model.fit``.
+    losses, on the default distribution strategy, with Adam's state where
+    the steps read it (see :func:`adam_state_as_expected`). Anything else
+    trains through ``keras.Model.fit``.
     """
     optimizer = getattr(model, "optimizer", None)
     return (
@@ -49,10 +50,58 @@ def supports_shared_steps(model):
         and optimizer.global_clipnorm is None
         and not optimizer.use_ema
         and not optimizer.gradient_accumulation_steps
-        and isinstance(optimizer._learning_rate, keras.Variable)
         and isinstance(model.loss, str)
         and not model.losses
         and on_default_strategy(model)
+        and adam_state_as_expected(optimizer, model.trainable_variables)
+    )
+
+
+def adam_state_as_expected(optimizer, trainable_variables):
+    """Whether a built Adam keeps its state in the private attributes the steps use.
+
+    The training step updates Keras's Adam in place through attributes that
+    are not Keras's public API: ``_momentums`` and ``_velocities``, one
+    float variable per trainable variable and of its shape,
+    ``_learning_rate``, a float scalar variable, and ``iterations``, an
+    integer scalar variable. A Keras release that renames or reshapes any of
+    them fails this check, and the model trains through ``keras.Model.fit``.
+
+    Parameters
+    ----------
+    optimizer : keras.optimizers.Adam
+        The model's optimizer, built.
+
+    trainable_variables : list of keras.Variable
+        The model's trainable variables, in the order the optimizer was
+        built on.
+
+    Returns
+    -------
+    as_expected : bool
+    """
+    slots = [getattr(optimizer, name, None) for name in ("_momentums", "_velocities")]
+    return all(
+        isinstance(slot, list)
+        and len(slot) == len(trainable_variables)
+        and all(
+            _is_variable(moment, "float", variable.shape)
+            for moment, variable in zip(slot, trainable_variables)
+        )
+        for slot in slots
+    ) and (
+        _is_variable(getattr(optimizer, "_learning_rate", None), "float", ())
+        and _is_variable(getattr(optimizer, "iterations", None), "int", ())
+    )
+
+
+def _is_variable(variable, kind, shape):
+    """Whether `variable` is a Keras variable on a TensorFlow one, of `kind` and `shape`."""
+    return (
+        isinstance(variable, keras.Variable)
+        and isinstance(getattr(variable, "value", None), tf.Variable)
+        and tuple(variable.shape) == tuple(shape)
+        and str(variable.dtype).startswith(kind)
     )
 
 

@@ -1,6 +1,7 @@
 """Safe saving and loading, and what pickle is for."""
 
 import ast
+import importlib
 import inspect
 import io
 import json
@@ -208,10 +209,11 @@ def test_masking_and_salt_pepper_noise_are_saved_with_their_parameters(tabular, 
     assert loaded.score(tabular) == dae.score(tabular)
 
 
-def test_the_file_format_module_does_not_import_the_estimator():
-    # The estimator gives and takes its own state; the format module only
-    # knows the file, so the two never import each other.
-    tree = ast.parse(inspect.getsource(skdenoise._persistence))
+@pytest.mark.parametrize("module", ["_persistence", "_estimator_state"])
+def test_the_persistence_modules_do_not_import_the_estimator(module):
+    # The file format and the list of saved attributes know nothing of the
+    # estimator's module, so the two never import each other.
+    tree = ast.parse(inspect.getsource(importlib.import_module(f"skdenoise.{module}")))
     imported = {
         node.module
         for node in ast.walk(tree)
