@@ -1,10 +1,10 @@
 """The :class:`DenoisingAutoencoder` estimator."""
 
 import contextlib
+import functools
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -31,6 +31,7 @@ from ._hidden_layers import (
     check_hidden_layer_sizes,
 )
 from ._input import (
+    dense_rows,
     reject_time_dtypes,
     resolve_image_shape,
     validate_samples,
@@ -39,11 +40,10 @@ from ._input import (
 )
 from ._losses import (
     LOSS_NAMES,
-    elementwise_loss,
+    sample_losses,
     training_loss,
 )
-from ._noise import GaussianNoiser, corrupt
-from ._random import batch_seed
+from ._noise import GaussianNoiser
 from .model_selection import append_history, fit_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
@@ -269,7 +269,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     steps are traced once per network structure and process, and shared by
     every later fit of that structure (each candidate and fold of a grid
     search), with Keras's callbacks called as ``fit`` calls them. Models on
-    a `distribution_strategy` train through ``keras.Model.fit``.
+    a `distribution_strategy` train through ``keras.Model.fit``, as does
+    every model if Keras's Adam no longer keeps its state where the shared
+    steps read it.
 
     Prediction does not go through ``keras.Model.predict``: a compiled
     TensorFlow function is called on batches of `inference_batch_size`,
@@ -776,24 +778,16 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return -self._sample_losses(X, X) / X.shape[1]
 
     def _sample_losses(self, X, target, noise=None):
-        """Sum of the `loss_` of every sample's reconstruction, in batches.
-
-        `X` and `target` are flat rows, dense or sparse; with `noise`, each
-        batch of `X` is corrupted first, with a seed fixed at fit time.
-        """
-        losses = np.empty(X.shape[0], dtype=np.float64)
-        step = self.inference_batch_size
-        for start in range(0, X.shape[0], step):
-            batch = slice(start, start + step)
-            inputs, clean = _dense_rows(X[batch]), _dense_rows(target[batch])
-            if noise is not None:
-                inputs = corrupt(noise, inputs, batch_seed(self._seeds["score"], start))
-            reconstruction = self._run_batched(AUTOENCODER_NAME, inputs)
-            values = elementwise_loss(
-                clean.reshape(reconstruction.shape), reconstruction, self.loss_
-            )
-            losses[batch] = values.reshape(len(values), -1).sum(axis=1)
-        return losses
+        """Sum of the `loss_` of every sample's reconstruction, in batches."""
+        return sample_losses(
+            functools.partial(self._run_batched, AUTOENCODER_NAME),
+            X,
+            target,
+            self.loss_,
+            batch_size=self.inference_batch_size,
+            noise=noise,
+            seed=self._seeds["score"],
+        )
 
     def _validate_for_inference(self, X):
         """`X` validated as flat float32 rows, dense or sparse."""
@@ -817,7 +811,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         step = self.inference_batch_size
         output = None
         for start in range(0, X.shape[0], step):
-            batch = _dense_rows(X[start : start + step]).reshape(-1, *input_shape)
+            batch = dense_rows(X[start : start + step]).reshape(-1, *input_shape)
             batch = function(tf.constant(batch)).numpy()
             if output is None:
                 if len(batch) == X.shape[0]:
@@ -951,11 +945,6 @@ def load(path):
 # The part of the model that features="all_hidden" runs; built on demand
 # from the saved model, never saved itself.
 _HIDDEN_LAYERS = "hidden_layers"
-
-
-def _dense_rows(X):
-    """Rows as a float32 ndarray, densified when sparse."""
-    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
 
 
 @contextlib.contextmanager

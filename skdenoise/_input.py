@@ -10,6 +10,7 @@ import math
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length, validate_data
 
@@ -323,6 +324,11 @@ def warn_if_unscaled_pixels(X, input_name="X"):
             UserWarning,
             stacklevel=4,
         )
+
+
+def dense_rows(X):
+    """Rows as a float32 ndarray, densified when sparse."""
+    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
 
 
 def validate_target(y, X_flat):

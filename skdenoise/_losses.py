@@ -2,6 +2,9 @@
 
 import numpy as np
 
+from ._input import dense_rows
+from ._noise import corrupt
+from ._random import batch_seed
 from ._value_range import lies_in_unit_interval, value_range
 
 # Keras clips probabilities to [epsilon, 1 - epsilon] before taking logs.
@@ -106,6 +109,46 @@ def elementwise_loss(y_true, y_pred, loss):
     if name == "mean_squared_error":
         return (y_true - y_pred) ** 2
     return np.abs(y_true - y_pred)
+
+
+def sample_losses(reconstruct, X, target, loss, *, batch_size, noise=None, seed=None):
+    """Sum of `loss` over the values of every sample's reconstruction.
+
+    Parameters
+    ----------
+    reconstruct : callable
+        Maps a float32 batch of flat rows to its reconstructions.
+
+    X, target : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Inputs and clean targets as flat rows, densified a batch at a time.
+
+    loss : str
+        One of the keys of ``LOSS_NAMES``.
+
+    batch_size : int
+        Rows reconstructed at a time.
+
+    noise : transformer or None, default=None
+        Corruption of each batch of `X` before it is reconstructed.
+
+    seed : int or None, default=None
+        Seed of the corruption; each batch's is derived from it and the
+        index of the batch's first row.
+
+    Returns
+    -------
+    losses : ndarray of float64 of shape (n_samples,)
+    """
+    losses = np.empty(X.shape[0], dtype=np.float64)
+    for start in range(0, X.shape[0], batch_size):
+        batch = slice(start, start + batch_size)
+        inputs, clean = dense_rows(X[batch]), dense_rows(target[batch])
+        if noise is not None:
+            inputs = corrupt(noise, inputs, batch_seed(seed, start))
+        reconstruction = reconstruct(inputs)
+        values = elementwise_loss(clean.reshape(reconstruction.shape), reconstruction, loss)
+        losses[batch] = values.reshape(len(values), -1).sum(axis=1)
+    return losses
 
 
 def check_targets_in_loss_domain(y, loss, *, name, loss_description=None):

@@ -258,32 +258,24 @@ def _callbacks(model, batches, validation, settings, epochs, schedule, inference
 
 
 def _fit_with_keras(model, batches, validation, epochs, callbacks, verbose):
-    """Train through ``keras.Model.fit``: distribution strategies, and models
-    the shared steps cannot train."""
+    """Train through ``keras.Model.fit``, or its multi-worker counterpart.
+
+    For models on a distribution strategy, and models the shared steps
+    cannot train.
+    """
     # One tf.data pipeline through all epochs: TensorFlow slices the
     # batches, and each epoch's order and noise follow from its index, so
     # every worker of a multi-worker strategy builds the same batches.
     dataset = batches.as_tf_dataset(epochs)
-    if validation is not None:
-        validation = validation.as_tf_dataset(1)
+    arguments = {
+        "epochs": epochs,
+        "steps_per_epoch": len(batches),
+        "validation_data": None if validation is None else validation.as_tf_dataset(1),
+        "callbacks": callbacks,
+        "verbose": verbose,
+    }
     if isinstance(model.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
-        return fit_across_workers(
-            model,
-            dataset,
-            epochs=epochs,
-            steps_per_epoch=len(batches),
-            validation_data=validation,
-            callbacks=callbacks,
-            verbose=verbose,
-        )
-    history = model.fit(
-        dataset,
-        epochs=epochs,
-        steps_per_epoch=len(batches),
-        # The batches are shuffled already, from our seeds.
-        shuffle=False,
-        validation_data=validation,
-        callbacks=callbacks,
-        verbose=verbose,
-    ).history
+        return fit_across_workers(model, dataset, **arguments)
+    # The batches are shuffled already, from our seeds.
+    history = model.fit(dataset, shuffle=False, **arguments).history
     return {key: [float(v) for v in values] for key, values in history.items()}
