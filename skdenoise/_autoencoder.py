@@ -500,6 +500,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _fit(self, X, y, *, epochs, continue_training, schedule, validate=True):
         """Validate, build (on a first call), train, record."""
         require_tensorflow()
+        # Imported here: TensorFlow loads on the first fit, not with skdenoise.
         from ._training import TrainingSettings, train
 
         with _restored_on_failure(self):
