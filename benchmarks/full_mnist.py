@@ -26,14 +26,17 @@ import _common
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.display import TrainingCurveDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
-from skdenoise.model_selection import best_epoch
+from skdenoise.model_selection import best_epoch, train_validation_indices
 
 
 def measure(dae, fit_seconds, X_train, X_test, X_test_noisy):
     """The best and final validation BCE, test PSNR and BCE, and speed."""
     history = dae.history_
     epoch, best_val_bce = best_epoch(history)
-    n_fit = _common.training_rows(len(X_train), dae.validation_fraction)
+    train_rows, _ = train_validation_indices(
+        len(X_train), validation_fraction=dae.validation_fraction
+    )
+    n_fit = len(train_rows)
     X_denoised = dae.predict(X_test_noisy)
     results = {
         "best_val_bce": best_val_bce,

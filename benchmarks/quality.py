@@ -6,8 +6,9 @@ noise (Gaussian, factor 0.5, clipped to [0, 1]) and code size (128):
 - skdenoise: ``DenoisingAutoencoder(noise=GaussianNoiser(0.5), epochs=35,
   random_state=0).fit(X_train)``, fresh noise every epoch, 10% of the
   training digits held out for validation;
-- plain Keras, the tutorial way: the same network (built by the same
-  function, same initial weights), compiled with Adam(1e-3) and binary
+- plain Keras, the tutorial way: the same network written in plain Keras
+  (``_common.reference_network``, initializer seed 0; the estimator draws
+  its own initial weights), compiled with Adam(1e-3) and binary
   cross-entropy, trained with ``model.fit(x_train_noisy, x_train,
   epochs=35, batch_size=32, validation_split=0.1, shuffle=True)`` on noise
   drawn once;
@@ -36,7 +37,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import ENCODER_NAME
 from skdenoise.display import DenoisingDisplay, TrainingCurveDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
 
@@ -126,7 +126,7 @@ def denoising_scores(X_test, denoised):
 def code_accuracies(split, dae, model, pca):
     """Logistic regression on the codes of every model, and on raw pixels."""
     _common.log("logistic regression on codes")
-    keras_encoder = model.get_layer(ENCODER_NAME)
+    keras_encoder = model.get_layer("encoder")
 
     def keras_codes(X):
         return keras_encoder.predict(as_images(X), batch_size=1024, verbose=0)

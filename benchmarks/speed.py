@@ -1,10 +1,11 @@
 """Training and inference speed of skdenoise against plain Keras and scikeras.
 
 Every contender trains the same network (the reference convolutional
-autoencoder, 440,865 parameters, built by the same function with the same
-initial weights) on the same digits of the 5,000-digit MNIST sample, with
-batch size 32, Adam(1e-3) and binary cross-entropy, in one process, taking
-turns, so that the ratios compare like with like even on a busy machine:
+autoencoder, 440,865 parameters; plain Keras and scikeras get it from
+``_common.reference_network``, with initializer seed 0) on the same digits
+of the 5,000-digit MNIST sample, with batch size 32, Adam(1e-3) and binary
+cross-entropy, in one process, taking turns, so that the ratios compare like
+with like even on a busy machine:
 
 (a) training throughput, in samples per second of the epochs after the
     warm-up epoch (tracing and first-call costs): skdenoise ``fit(X)``
@@ -39,7 +40,7 @@ from _common import as_images
 from sklearn.metrics import r2_score
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._architectures import ENCODER_NAME
+from skdenoise.model_selection import train_validation_indices
 
 
 def flat_reference_model():
@@ -94,7 +95,10 @@ def train_scikeras(X, X_noisy, epochs, validation, timer):
 
 def throughput(args, X, X_noisy, validation, contenders):
     """Samples per second after the warm-up, per contender and repeat."""
-    n_fit = len(X) - (int(len(X) * 0.1) if validation else 0)
+    train_rows, _ = train_validation_indices(
+        len(X), validation_fraction=0.1 if validation else None
+    )
+    n_fit = len(train_rows)
     epochs = args.warmup + args.epochs
     runs = {name: [] for name in contenders}
     for repeat in range(args.repeats):
@@ -154,7 +158,7 @@ def latency(args, X, X_noisy, X_test_noisy):
     """
     dae = DenoisingAutoencoder(epochs=1, validation_fraction=None, random_state=0).fit(X[:1000])
     model = train_keras(X[:1000], X_noisy[:1000], 1, False, _common.EpochTimer())
-    encoder = model.get_layer(ENCODER_NAME)
+    encoder = model.get_layer("encoder")
     one, one_img = X_test_noisy[:1], as_images(X_test_noisy[:1])
     reps = -(-10_000 // len(X_test_noisy))
     many = np.tile(X_test_noisy, (reps, 1))[:10_000]

@@ -22,59 +22,31 @@ shuffling of epoch ``k`` and give the same history as one multi-epoch fit
 training and validation; set-up (drawing the noise, building and compiling
 the model, tracing its first call) counts towards the first epoch.
 
-With ``--whole-fits``, each contender instead runs whole fits of
-``--epochs`` epochs, as a user or a grid search does (one
-``model.fit(..., epochs=E)``, one ``DenoisingAutoencoder(epochs=E).fit``),
-the contenders taking turns fit by fit, ``--repeats`` fits each; a callback
-records the loss and the wall time since the fit began at the end of every
-epoch, so the set-up that each fit does once counts once. With
-``--cosine-epochs E`` as well, skdenoise's contender is instead a short fit
-of ``E`` epochs under ``learning_rate_schedule="cosine"`` from
-``--cosine-learning-rate`` (what ``learning_rate.py --probe schedules``
-found to reach the target soonest), against the tutorial's recipe over
-``--epochs``.
-
 Reports the epoch and the cumulative wall time at which each contender
 first reaches a validation BCE of 0.0953 (the tutorial's best), its best
 validation BCE, and its test BCE and PSNR at the end. Results go into
 ``time_to_quality.json`` and ``time_to_quality.md`` after every epoch (so a
 long run can be read while it goes), and once more with the test measures at
-the end; with ``--whole-fits``, into ``time_to_quality_whole_fits.json`` and
-``.md`` after every round of fits.
+the end.
 
 Usage::
 
-    python benchmarks/time_to_quality.py              # 35 epochs, ≈ 1.5 to 2 h on 2 cores
-    python benchmarks/time_to_quality.py --whole-fits --epochs 5   # 5-epoch fits, ≈ 25 min
-    python benchmarks/time_to_quality.py --whole-fits --epochs 6 --cosine-epochs 2 \
-        --name time_to_quality_cosine                               # ≈ 20 min
+    python benchmarks/time_to_quality.py     # 35 epochs, ≈ 1.5 to 2 h on 2 cores
     python benchmarks/time_to_quality.py --epochs 1 --n-train 2000 --output-dir /tmp/ttq
 """
 
 import os
-import time
 
 import _common
-import keras
 import numpy as np
-from sklearn.utils import check_random_state
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.metrics import peak_signal_noise_ratio
-
-
-def skdenoise_init_seed(random_state):
-    """The initializer seed DenoisingAutoencoder derives from `random_state`.
-
-    The first of the four seeds drawn in ``DenoisingAutoencoder._initialize``;
-    the script checks it against the estimator after its first fit.
-    """
-    rng = np.random.default_rng(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    return int(rng.integers(np.iinfo(np.int32).max, size=4)[0])
+from skdenoise.model_selection import fit_seeds
 
 
 class KerasRecipe:
-    """The tutorial's recipe, one epoch per call or one whole fit."""
+    """The tutorial's recipe, one epoch per call."""
 
     name = "plain Keras (noise once)"
 
@@ -91,11 +63,6 @@ class KerasRecipe:
             self._start()
         history = self._fit(epochs=epoch + 1, initial_epoch=epoch)
         return history.history["loss"][-1], history.history["val_loss"][-1]
-
-    def fit_whole(self, epochs, clock):
-        """One fit of `epochs` epochs from nothing: noise, model, training."""
-        self._start()
-        self._fit(epochs=epochs, callbacks=[clock])
 
     def _start(self):
         self._x = _common.as_images(self._X_train)
@@ -121,36 +88,12 @@ class KerasRecipe:
 
 
 class SkdenoiseDefault:
-    """``DenoisingAutoencoder``'s defaults, one warm-started epoch per call.
-
-    With `cosine_epochs`, whole fits of that many epochs instead, under the
-    cosine schedule from `cosine_learning_rate`.
-    """
+    """``DenoisingAutoencoder``'s defaults, one warm-started epoch per call."""
 
     name = "skdenoise (fresh noise)"
 
-    def __init__(
-        self,
-        X_train,
-        *,
-        noise,
-        batch_size,
-        validation_fraction,
-        random_state,
-        cosine_epochs=None,
-        cosine_learning_rate=None,
-    ):
+    def __init__(self, X_train, *, noise, batch_size, validation_fraction, random_state):
         self._X_train = X_train
-        self._fit_epochs = cosine_epochs
-        schedule = {}
-        if cosine_epochs is not None:
-            self.name = (
-                f"skdenoise, cosine from {cosine_learning_rate:g} over {cosine_epochs} epochs"
-            )
-            schedule = {
-                "learning_rate": cosine_learning_rate,
-                "learning_rate_schedule": "cosine",
-            }
         self.estimator = DenoisingAutoencoder(
             noise=GaussianNoiser(noise),
             batch_size=batch_size,
@@ -158,7 +101,6 @@ class SkdenoiseDefault:
             epochs=1,
             warm_start=True,
             random_state=random_state,
-            **schedule,
         )
 
     def run_epoch(self, epoch):
@@ -167,34 +109,8 @@ class SkdenoiseDefault:
         assert len(history["loss"]) == epoch + 1
         return history["loss"][-1], history["val_loss"][-1]
 
-    def fit_whole(self, epochs, clock):
-        """One fit of `epochs` epochs (its own, if it has) from nothing."""
-        self.estimator.set_params(
-            epochs=self._fit_epochs or epochs, warm_start=False, callbacks=[clock]
-        )
-        self.estimator.fit(self._X_train)
-
     def predict(self, X):
         return self.estimator.predict(X)
-
-
-class EpochClock(keras.callbacks.Callback):
-    """Losses and wall time since `started` at the end of every epoch of one fit."""
-
-    def __init__(self, started):
-        super().__init__()
-        self.started = started
-        self.records = []
-
-    def __deepcopy__(self, memo):
-        # DenoisingAutoencoder trains with copies of its callbacks; this one
-        # must stay the one read here.
-        return self
-
-    def on_epoch_end(self, epoch, logs=None):
-        previous = self.records[-1]["cumulative_seconds"] if self.records else 0.0
-        seconds = time.perf_counter() - self.started - previous
-        append_epoch(self.records, logs["loss"], logs["val_loss"], seconds)
 
 
 def append_epoch(records, loss, val_loss, seconds):
@@ -231,13 +147,11 @@ def make_contenders(X_train, args, init_seed):
             batch_size=args.batch_size,
             validation_fraction=args.validation_fraction,
             random_state=args.random_state,
-            cosine_epochs=args.cosine_epochs,
-            cosine_learning_rate=args.cosine_learning_rate,
         ),
     ]
 
 
-def run_epoch_in_turn(contenders, epoch, results, target, init_seed):
+def run_epoch_in_turn(contenders, epoch, results, target):
     """One epoch of every contender, recorded into `results`."""
     # The first to run alternates, so neither always follows the other.
     order = contenders if epoch % 2 == 0 else contenders[::-1]
@@ -251,24 +165,6 @@ def run_epoch_in_turn(contenders, epoch, results, target, init_seed):
             f"epoch {epoch + 1} {contender.name}: loss={loss:.5f} val_loss={val_loss:.5f} "
             f"({wall.seconds:.0f} s, {record['cumulative_seconds'] / 60:.1f} min in all)"
         )
-        if epoch == 0 and isinstance(contender, SkdenoiseDefault):
-            assert contender.estimator._seeds["init"] == init_seed, "init seeds differ"
-
-
-def run_whole_fits(contenders, args, results, target):
-    """`args.repeats` whole fits of every contender, taking turns fit by fit."""
-    for repeat in range(args.repeats):
-        order = contenders if repeat % 2 == 0 else contenders[::-1]
-        for contender in order:
-            clock = EpochClock(time.perf_counter())
-            contender.fit_whole(args.epochs, clock)
-            entry = results["contenders"][contender.name]
-            fit = {"epochs": clock.records, "summary": summarize(clock.records, target)}
-            entry.setdefault("fits", []).append(fit)
-            # The report reads the latest fit.
-            entry.update(fit)
-            _common.log(f"fit {repeat + 1} {contender.name}: {entry['summary']}")
-        yield
 
 
 def measure_test(contenders, results, X_test, X_test_noisy):
@@ -355,30 +251,7 @@ def markdown_report(results, settings, target):
             for epoch in range(max(len(results["contenders"][n]["epochs"]) for n in names))
         ],
     )
-    if settings.get("whole_fits"):
-        fits = [results["contenders"][n].get("fits", []) for n in names]
-        epochs = settings["epochs"]
-        if settings.get("cosine_epochs"):
-            epochs = f"{epochs} (plain Keras) and {settings['cosine_epochs']} (skdenoise)"
-        how = (
-            f"whole fits of {epochs} epochs, contenders taking turns fit by "
-            f"fit in one process, {min(len(f) for f in fits)} fit(s) each (the "
-            "tables show the last; the wall time counts from the call of fit)"
-        )
-        rows.append(
-            ["Wall time to target, every fit (s)"]
-            + [
-                ", ".join(
-                    "not reached"
-                    if fit["summary"]["target_reached_cumulative_seconds"] is None
-                    else f"{fit['summary']['target_reached_cumulative_seconds']:.0f}"
-                    for fit in results["contenders"][n].get("fits", [])
-                )
-                for n in names
-            ]
-        )
-    else:
-        how = f"{settings['epochs']} epochs, contenders alternating epoch by epoch in one process"
+    how = f"{settings['epochs']} epochs, contenders alternating epoch by epoch in one process"
     return (
         "Time to the tutorial's quality on the full MNIST\n\n"
         f"{settings['n_train']:,} training digits (10% held out for validation), "
@@ -394,34 +267,17 @@ def markdown_report(results, settings, target):
 
 
 def main():
-    parser = _common.argument_parser(__doc__, epochs=35, repeats=1)
+    parser = _common.argument_parser(__doc__, epochs=35)
     _common.add_full_mnist_arguments(parser)
     parser.add_argument("--target", type=float, default=_common.REFERENCE_BEST_VAL_BCE)
-    parser.add_argument(
-        "--whole-fits",
-        action="store_true",
-        help="whole fits of --epochs epochs, taking turns fit by fit, --repeats each",
-    )
-    parser.add_argument(
-        "--cosine-epochs",
-        type=int,
-        default=None,
-        help="with --whole-fits: skdenoise's fits last this many epochs, under the "
-        "cosine schedule",
-    )
-    parser.add_argument("--cosine-learning-rate", type=float, default=4e-3)
-    parser.add_argument(
-        "--name", default=None, help="results file name (default: time_to_quality[_whole_fits])"
-    )
     args = parser.parse_args()
-    if args.cosine_epochs is not None and not args.whole_fits:
-        parser.error("--cosine-epochs needs --whole-fits")
 
     info = _common.start()
     X_train, X_test, X_test_noisy = _common.load_full_mnist(
         args.data_dir, n_train=args.n_train, noise_factor=args.noise
     )
-    init_seed = skdenoise_init_seed(args.random_state)
+    # The plain Keras network starts from the weights skdenoise's starts from.
+    init_seed = fit_seeds(args.random_state)["init"]
     contenders = make_contenders(X_train, args, init_seed)
     settings = {
         "n_train": len(X_train),
@@ -435,29 +291,21 @@ def main():
         "keras_noise_seed": _common.TRAIN_NOISE_SEED,
         "test_noise_seed": _common.TEST_NOISE_SEED,
         "target_val_bce": args.target,
-        "whole_fits": args.whole_fits,
-        "repeats": args.repeats if args.whole_fits else None,
-        "cosine_epochs": args.cosine_epochs,
-        "cosine_learning_rate": args.cosine_learning_rate if args.cosine_epochs else None,
     }
     results = {"contenders": {c.name: {"epochs": []} for c in contenders}}
 
     def report():
         _common.write_results(
             args.output_dir,
-            args.name or ("time_to_quality_whole_fits" if args.whole_fits else "time_to_quality"),
+            "time_to_quality",
             {"settings": settings, "results": results},
             markdown_report(results, settings, args.target),
             info,
         )
 
-    if args.whole_fits:
-        for _ in run_whole_fits(contenders, args, results, args.target):
-            report()
-    else:
-        for epoch in range(args.epochs):
-            run_epoch_in_turn(contenders, epoch, results, args.target, init_seed)
-            report()
+    for epoch in range(args.epochs):
+        run_epoch_in_turn(contenders, epoch, results, args.target)
+        report()
     measure_test(contenders, results, X_test, X_test_noisy)
     report()
 
