@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
@@ -81,3 +82,30 @@ def test_snippets_define_what_they_use(name):
     # Each snippet stands alone: pasted into a fresh session it runs.
     block = _block(MARKERS[name])
     assert "X_train" not in block
+
+
+def _benchmark_rows():
+    """The rows of the README's benchmark table, as lists of cells."""
+    section = README.read_text().split("\n## Benchmarks\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def _numbers(text):
+    # Thousands separators are a matter of layout, not of value.
+    return {number.replace(",", "") for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def test_benchmark_table_has_at_most_eight_rows():
+    assert 1 <= len(_benchmark_rows()) <= 8
+
+
+@pytest.mark.parametrize("row", _benchmark_rows(), ids=lambda row: row[0][:40])
+def test_benchmark_numbers_are_in_the_named_results_file(row):
+    # Each row names a lasting benchmark script; every number it reports is
+    # copied from that script's committed results table.
+    (script,) = re.findall(r"`(\w+)\.py`", row[0])
+    assert (ROOT / "benchmarks" / f"{script}.py").is_file()
+    results = (ROOT / "benchmarks" / "results" / f"{script}.md").read_text()
+    missing = _numbers(" ".join(row[1:])) - _numbers(results)
+    assert not missing, f"not in results/{script}.md: {sorted(missing)}"
