@@ -43,6 +43,8 @@ extensions = [
     "sphinx.ext.intersphinx",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    # Fails the build on code lines wider than the page's text column.
+    "code_line_length",
 ]
 
 templates_path = ["_templates"]

@@ -73,10 +73,9 @@ others = {
 }
 X_test = np.vstack([X_digits, *others.values()])
 kind = np.repeat(["digit", *others], [len(X_digits), 40, 40])
-print(
-    f"{len(X_train)} training digits; to score: {len(X_digits)} held-out "
-    "digits, " + ", ".join(f"{len(v)} {k}" for k, v in others.items())
-)
+print(f"{len(X_train)} training digits; to score:")
+print(f"{len(X_digits)} held-out digits,")
+print(", ".join(f"{len(v)} {k}" for k, v in others.items()))
 
 # %%
 # Fit on digits only
@@ -129,7 +128,9 @@ fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 bins = np.linspace(scores.min(), scores.max(), 40)
 for name in ["digit", *others]:
     ax.hist(scores[kind == name], bins=bins, alpha=0.6, label=name)
-ax.set(xlabel="score_samples (minus the reconstruction loss)", ylabel="images")
+ax.set(
+    xlabel="score_samples (minus the reconstruction loss)", ylabel="images"
+)
 ax.legend()
 plt.show()
 

@@ -20,7 +20,7 @@ does to digits, trains one autoencoder per corruption, and compares what
 they make of every corruption.
 """
 
-# sphinx_gallery_thumbnail_number = 2
+# sphinx_gallery_thumbnail_number = 1
 
 # %%
 # The three corruptions

@@ -32,6 +32,7 @@ from sklearn.model_selection import train_test_split
 
 from skdenoise.datasets import load_mnist_sample
 
+# sphinx_gallery_thumbnail_number = 3
 X, y = load_mnist_sample(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, train_size=2500, test_size=500, stratify=y, random_state=0
@@ -63,7 +64,9 @@ dae.fit(X_train)
 # %%
 # The fitted estimator exposes its Keras model and what it resolved from the
 # data.
-print(f"architecture_: {dae.architecture_}, image_shape_: {dae.image_shape_}")
+print(
+    f"architecture_: {dae.architecture_}, image_shape_: {dae.image_shape_}"
+)
 print(f"{dae.model_.count_params():,} parameters, {dae.n_iter_} epochs")
 
 # %%

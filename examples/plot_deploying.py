@@ -59,7 +59,7 @@ import skops.io as sio
 path = Path(tempfile.mkdtemp()) / "pipeline.skops"
 sio.dump(pipe, path)
 untrusted = sio.get_untrusted_types(file=path)
-print(untrusted)
+print(*untrusted, sep="\n")
 
 # %%
 # Check the list, then load with it. The Keras model inside is loaded with
@@ -68,7 +68,9 @@ print(untrusted)
 # ``Lambda`` layer or a custom object is refused with a ``ValueError``
 # before anything in it runs.
 loaded = sio.load(path, trusted=untrusted)
-same = np.array_equal(loaded.predict_proba(X_test), pipe.predict_proba(X_test))
+same = np.array_equal(
+    loaded.predict_proba(X_test), pipe.predict_proba(X_test)
+)
 print(f"Identical probabilities after loading: {same}")
 
 # %%

@@ -57,11 +57,9 @@ def classifier():
     return LogisticRegression(C=0.1, solver="newton-cg", max_iter=1000)
 
 
+codes = DenoisingAutoencoder(latent_dim=32, epochs=5, random_state=0)
 union = FeatureUnion(
-    [
-        ("pca", PCA(n_components=32, random_state=0)),
-        ("dae", DenoisingAutoencoder(latent_dim=32, epochs=5, random_state=0)),
-    ]
+    [("pca", PCA(n_components=32, random_state=0)), ("dae", codes)]
 )
 models = {
     "raw pixels (784)": make_pipeline(classifier()),
@@ -93,7 +91,7 @@ for name, model in models.items():
 # traceable through the pipeline:
 fitted_union = models["PCA (32) + DAE codes (32)"][0]
 names = fitted_union.get_feature_names_out()
-print(names[:2], "...", names[-2:])
+print(*names[:2], "...", *names[-2:], sep="\n")
 
 # %%
 # The autoencoder fitted inside the union can be taken out and used alone:

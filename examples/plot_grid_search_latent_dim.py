@@ -137,7 +137,7 @@ plt.show()
 # The search refits the best pipeline on all the training digits, with the
 # epochs of the last iteration; its score on the test digits is measured the
 # same way.
-print(f"best: {search.best_params_}")
+print("best:", *[f"{k}={v}" for k, v in search.best_params_.items()])
 print(f"test score of the refitted pipeline: {search.score(X_test):.4f}")
 
 # %%
@@ -157,14 +157,15 @@ print(f"test score of the refitted pipeline: {search.score(X_test):.4f}")
 
 def own_noise_score(pipeline, X, y=None):
     """Each candidate corrupts the validation fold with its own noise."""
-    return pipeline.set_params(denoisingautoencoder__score_noise=None).score(X)
+    own = pipeline.set_params(denoisingautoencoder__score_noise=None)
+    return own.score(X)
 
 
 def fixed_noise_score(pipeline, X, y=None):
     """Every candidate denoises the same corruption, of strength 0.5."""
-    return pipeline.set_params(
-        denoisingautoencoder__score_noise=GaussianNoiser(noise_factor=0.5)
-    ).score(X)
+    fixed = GaussianNoiser(noise_factor=0.5)
+    pipeline.set_params(denoisingautoencoder__score_noise=fixed)
+    return pipeline.score(X)
 
 
 # The latent size and epochs chosen above:

@@ -116,6 +116,10 @@ for name, values in accuracy.items():
     means, sds = np.array(values).T
     ax.errorbar(n_labels, means, yerr=sds, marker="o", capsize=3, label=name)
 ax.set_xscale("log")
+# Ticks at the values of L only: the log axis's own minor labels (2, 3, 4,
+# 6 x 10^1...) overlap.
+ax.set_xticks(n_labels, labels=[str(n) for n in n_labels])
+ax.set_xticks([], minor=True)
 ax.set_xlabel("labelled rows L")
 ax.set_ylabel("test accuracy (mean ± sd of 10 draws)")
 ax.legend()

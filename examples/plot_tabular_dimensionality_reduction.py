@@ -26,9 +26,15 @@ from sklearn.model_selection import train_test_split
 
 wine = load_wine(as_frame=True)
 X_train, X_test, y_train, y_test = train_test_split(
-    wine.data, wine.target, test_size=0.3, stratify=wine.target, random_state=0
+    wine.data,
+    wine.target,
+    test_size=0.3,
+    stratify=wine.target,
+    random_state=0,
 )
-X_train.describe().loc[["mean", "std"]].round(2)
+# One row per measurement: the means and standard deviations of the
+# training wines.
+X_train.describe().loc[["mean", "std"]].T.round(2)
 
 # %%
 # Two pipelines to two dimensions

@@ -99,8 +99,8 @@ plt.show()
 # components are as good as the 30 standardised measurements. The
 # autoencoder's code, learnt from a few hundred samples, does not beat
 # them: alone it is slightly worse, beside PCA in the union it adds
-# nothing, and it takes far longer to fit. A linear classifier on a small, well
-# conditioned table is PCA's home ground. The autoencoder earns its keep on
-# data whose structure is non-linear, such as images (see
+# nothing, and it takes far longer to fit. A linear classifier on a small,
+# well conditioned table is PCA's home ground. The autoencoder earns its
+# keep on data whose structure is non-linear, such as images (see
 # :ref:`sphx_glr_auto_examples_plot_feature_union_pca.py`), and as a
 # denoiser; on a new table, cross-validate both, as here.

@@ -636,9 +636,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         >>> dae = DenoisingAutoencoder(latent_dim=2, hidden_layer_sizes=(3,),
         ...                            features="all_hidden", epochs=1,
         ...                            random_state=0).fit(X)
-        >>> dae.get_feature_names_out()[[0, 3, 5]].tolist()
-        ['denoisingautoencoder_hidden0_0', 'denoisingautoencoder_hidden1_0', \
-'denoisingautoencoder_hidden2_0']
+        >>> for name in dae.get_feature_names_out()[[0, 3, 5]]:
+        ...     print(name)
+        denoisingautoencoder_hidden0_0
+        denoisingautoencoder_hidden1_0
+        denoisingautoencoder_hidden2_0
         >>> dae.transform(X).shape
         (50, 8)
         """

@@ -195,7 +195,7 @@ class GaussianNoiser(_BaseNoiser):
 
     Data outside [0, 1], standardised for example, is not clipped:
 
-    >>> GaussianNoiser(noise_factor=0.1, random_state=0).transform(X - 2).round(2)
+    >>> noiser.transform(X - 2).round(2)
     array([[-1.5 , -1.35, -1.5 ],
            [-1.4 , -1.44, -1.64]])
     """
@@ -650,7 +650,8 @@ class SwapNoiser(_BaseNoiser):
 
     One fraction per column, here only the second one is corrupted:
 
-    >>> SwapNoiser(fraction=[0.0, 1.0], random_state=0).fit_transform(X)[:, 0]
+    >>> per_column = SwapNoiser(fraction=[0.0, 1.0], random_state=0)
+    >>> per_column.fit_transform(X)[:, 0]
     array([0., 1., 2., 3.])
     """
 

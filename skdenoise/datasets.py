@@ -293,7 +293,8 @@ def read_idx(file):
     >>> from skdenoise.datasets import read_idx
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     labels = Path(tmp) / "labels-idx1-ubyte"
-    ...     # Magic 0x00000801 (unsigned bytes, 1 dimension), 3 items, values.
+    ...     # Magic 0x00000801 (unsigned bytes, 1 dimension), 3 items,
+    ...     # then the values.
     ...     _ = labels.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))
     ...     read_idx(labels)
     array([7, 2, 1], dtype=uint8)

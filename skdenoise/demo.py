@@ -210,8 +210,9 @@ def main(argv=None):
     >>> from pathlib import Path
     >>> from skdenoise.demo import main
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     metrics = main(["--epochs", "1", "--n-train", "100", "--n-test", "20",
-    ...                     "--quiet", "--output", str(Path(tmp) / "demo.png")])
+    ...     output = str(Path(tmp) / "demo.png")
+    ...     metrics = main(["--epochs", "1", "--n-train", "100",
+    ...                     "--n-test", "20", "--quiet", "--output", output])
     <BLANKLINE>
     100 training / 20 test digits, noise_factor=0.5, 1 epoch
       PSNR noisy vs clean     ... dB
@@ -223,9 +224,9 @@ def main(argv=None):
     <BLANKLINE>
     Wrote .../demo.png
     >>> sorted(metrics)  # doctest: +NORMALIZE_WHITESPACE
-    ['best_epoch', 'best_val_loss', 'epochs', 'fit_time_s', 'n_test', 'n_train',
-     'noise_factor', 'output', 'psnr_denoised', 'psnr_noisy', 'samples_per_s',
-     'test_bce']
+    ['best_epoch', 'best_val_loss', 'epochs', 'fit_time_s', 'n_test',
+     'n_train', 'noise_factor', 'output', 'psnr_denoised', 'psnr_noisy',
+     'samples_per_s', 'test_bce']
     """
     parser, args = _parse_args(argv)
     X_train, X_test, _, y_test = _split(parser, args)

@@ -81,7 +81,8 @@ class DenoisingDisplay:
     >>> from skdenoise.display import DenoisingDisplay
     >>> X, _ = load_mnist_sample(return_X_y=True)
     >>> X = X[::20]  # 250 digits, 25 of each
-    >>> dae = DenoisingAutoencoder(latent_dim=16, epochs=1, random_state=0).fit(X)
+    >>> dae = DenoisingAutoencoder(latent_dim=16, epochs=1, random_state=0)
+    >>> dae = dae.fit(X)
     >>> display = DenoisingDisplay.from_estimator(
     ...     dae, X[::25], n_images=5, random_state=0
     ... )
@@ -97,7 +98,10 @@ class DenoisingDisplay:
     >>> display = DenoisingDisplay.from_predictions(
     ...     clean[:5],
     ...     noisy,
-    ...     {"Autoencoder": display.denoised, "Clipped": np.clip(noisy, 0.2, 0.8)},
+    ...     {
+    ...         "Autoencoder": display.denoised,
+    ...         "Clipped": np.clip(noisy, 0.2, 0.8),
+    ...     },
     ... )
     >>> [ax.get_ylabel() for ax in display.axes_[:, 0]]
     ['Clean', 'Noisy', 'Autoencoder', 'Clipped']
@@ -293,7 +297,7 @@ class DenoisingDisplay:
         >>> from skdenoise.datasets import load_mnist_sample
         >>> from skdenoise.display import DenoisingDisplay
         >>> X, _ = load_mnist_sample(return_X_y=True)
-        >>> dae = DenoisingAutoencoder(latent_dim=16, epochs=1, random_state=0)
+        >>> dae = DenoisingAutoencoder(16, epochs=1, random_state=0)
         >>> dae.fit(X[::20])
         DenoisingAutoencoder(epochs=1, latent_dim=16, random_state=0)
         >>> display = DenoisingDisplay.from_estimator(
@@ -405,9 +409,12 @@ class DenoisingDisplay:
         >>> from skdenoise.display import DenoisingDisplay
         >>> rng = np.random.RandomState(0)
         >>> clean = rng.uniform(size=(4, 8, 8))
-        >>> noisy = np.clip(clean + rng.normal(scale=0.3, size=clean.shape), 0, 1)
+        >>> noise = rng.normal(scale=0.3, size=clean.shape)
+        >>> noisy = np.clip(clean + noise, 0, 1)
         >>> denoised = (clean + noisy) / 2
-        >>> display = DenoisingDisplay.from_predictions(clean, noisy, denoised)
+        >>> display = DenoisingDisplay.from_predictions(
+        ...     clean, noisy, denoised
+        ... )
         >>> display.axes_.shape
         (3, 4)
         """
@@ -483,7 +490,8 @@ class TrainingCurveDisplay:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from skdenoise.display import TrainingCurveDisplay
-    >>> history = {"loss": [0.30, 0.20, 0.15], "val_loss": [0.22, 0.16, 0.17]}
+    >>> history = {"loss": [0.30, 0.20, 0.15],
+    ...            "val_loss": [0.22, 0.16, 0.17]}
     >>> display = TrainingCurveDisplay(history).plot()
     >>> display.best_epoch_
     2
@@ -622,7 +630,7 @@ class TrainingCurveDisplay:
         >>> from skdenoise.datasets import load_mnist_sample
         >>> from skdenoise.display import TrainingCurveDisplay
         >>> X, _ = load_mnist_sample(return_X_y=True)
-        >>> dae = DenoisingAutoencoder(latent_dim=16, epochs=2, random_state=0)
+        >>> dae = DenoisingAutoencoder(16, epochs=2, random_state=0)
         >>> dae.fit(X[::20])
         DenoisingAutoencoder(epochs=2, latent_dim=16, random_state=0)
         >>> display = TrainingCurveDisplay.from_estimator(dae)
@@ -696,8 +704,11 @@ class TrainingCurveDisplay:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> from skdenoise.display import TrainingCurveDisplay
-        >>> history = {"loss": [0.30, 0.20, 0.15], "val_loss": [0.22, 0.16, 0.17]}
-        >>> display = TrainingCurveDisplay.from_history(history, loss_name="BCE")
+        >>> history = {"loss": [0.30, 0.20, 0.15],
+        ...            "val_loss": [0.22, 0.16, 0.17]}
+        >>> display = TrainingCurveDisplay.from_history(
+        ...     history, loss_name="BCE"
+        ... )
         >>> display.best_epoch_
         2
         >>> display.ax_.get_ylabel()
