@@ -36,7 +36,9 @@ def test_fit_without_tensorflow_says_what_to_install():
         "import sys\n"
         "sys.modules['tensorflow'] = None\n"
         "import skdenoise\n"
+        "from sklearn.pipeline import make_pipeline\n"
         "dae = skdenoise.DenoisingAutoencoder(epochs=1)\n"
+        "make_pipeline(dae)\n"
         "try:\n"
         "    dae.fit([[0.0, 1.0]] * 8)\n"
         "except ImportError as error:\n"
@@ -52,15 +54,19 @@ def test_fit_without_tensorflow_says_what_to_install():
     assert second == "False"
 
 
-def test_load_on_another_keras_backend_says_how_to_set_it(tmp_path):
+def test_fit_and_load_on_another_keras_backend_say_how_to_set_it(tmp_path):
     output = _run(
         # Keras on another backend, without installing one.
         "import keras\n"
         "keras.backend.backend = lambda: 'torch'\n"
         "import skdenoise\n"
-        "try:\n"
-        f"    skdenoise.load({str(tmp_path / 'missing.skd')!r})\n"
-        "except ImportError as error:\n"
-        "    print(error)\n"
+        "for attempt in [\n"
+        f"    lambda: skdenoise.load({str(tmp_path / 'missing.skd')!r}),\n"
+        "    lambda: skdenoise.DenoisingAutoencoder(epochs=1).fit([[0.0, 1.0]] * 8),\n"
+        "]:\n"
+        "    try:\n"
+        "        attempt()\n"
+        "    except ImportError as error:\n"
+        "        print('|', error)\n"
     )
-    assert "KERAS_BACKEND=tensorflow" in output
+    assert output.count("KERAS_BACKEND=tensorflow") == 2

@@ -1,7 +1,10 @@
 """The package's metadata agrees with the package."""
 
+import ast
 import inspect
-from importlib.metadata import metadata, version
+import re
+import sys
+from importlib.metadata import metadata, packages_distributions, version
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,41 @@ def test_the_estimator_class_stays_small():
     # the class keeps validate, build, train, record.
     lines, _ = inspect.getsourcelines(skdenoise.DenoisingAutoencoder)
     assert len(lines) <= 850
+
+
+def test_getting_started_installs_what_the_examples_import():
+    # The getting-started page names one command for the examples: its
+    # extras and packages must provide every module the examples import.
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    text = (root / "docs" / "getting_started.rst").read_text()
+    (command,) = re.findall(r'``pip install "skdenoise\[([^\]]*)\]"([^`]*)``', text)
+    extras, packages = command[0].split(","), command[1].split()
+    requirements = list(project["dependencies"]) + packages
+    for extra in extras:
+        requirements += project["optional-dependencies"][extra]
+    installed = {_distribution(requirement) for requirement in requirements}
+    assert "skdenoise" not in installed  # extras of extras are not expanded
+
+    imported = set()
+    for example in (root / "examples").glob("*.py"):
+        for node in ast.walk(ast.parse(example.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    providers = packages_distributions()
+    missing = {
+        module
+        for module in imported - set(sys.stdlib_module_names) - {"skdenoise"}
+        if not {_distribution(name) for name in providers[module]} & installed
+    }
+    assert not missing
+
+
+def _distribution(requirement):
+    """The normalised distribution name of a requirement such as "onnx>=1.17"."""
+    name = re.match(r"[A-Za-z0-9._-]+", requirement).group()
+    # TensorFlow's CPU-only wheel provides the same module.
+    return re.sub(r"[-_.]+", "-", name).lower().removesuffix("-cpu")

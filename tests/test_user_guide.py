@@ -4,22 +4,22 @@ import re
 import textwrap
 from pathlib import Path
 
-USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide.rst"
+USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 BLOCKS = [
-    textwrap.dedent(block)
-    for block in re.findall(
-        r"\.\. code-block:: python\n\n((?:(?:   .*)?\n)+)", USER_GUIDE.read_text()
-    )
+    (page, textwrap.dedent(block))
+    for page in sorted(USER_GUIDE.glob("*.rst"))
+    for block in re.findall(r"\.\. code-block:: python\n\n((?:(?:   .*)?\n)+)", page.read_text())
 ]
 
 
 def _block(marker):
-    (block,) = [block for block in BLOCKS if marker in block]
+    (block,) = [(page, block) for page, block in BLOCKS if marker in block]
     return block
 
 
 def _run(block, namespace):
-    exec(compile(block, str(USER_GUIDE), "exec"), namespace)
+    page, code = block
+    exec(compile(code, str(page), "exec"), namespace)
     return namespace
 
 
