@@ -10,7 +10,6 @@ examples.
 
 import os
 import sys
-from importlib.metadata import metadata
 from pathlib import Path
 
 # Before anything imports TensorFlow: fewer C++ start-up notices in the log.
@@ -167,30 +166,3 @@ html_show_sourcelink = False
 # The user guide was one page, user_guide.html: that address still leads to
 # the section it named, now on a page of its own.
 html_extra_path = ["_extra"]
-
-
-def _repository_url():
-    """Return the source repository named by the package's metadata, if any.
-
-    That is ``[project.urls]`` of pyproject.toml, under "Source" or
-    "Repository"; the link in the navigation bar appears once it is there.
-    """
-    for entry in metadata("skdenoise").get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
-        if label.strip().lower() in {"source", "repository"}:
-            return url.strip()
-    return None
-
-
-repository_url = _repository_url()
-if repository_url is not None:
-    html_theme_options["icon_links"] = [
-        {
-            "name": "Source repository",
-            "url": repository_url,
-            "icon": "fa-brands fa-github"
-            if "github.com" in repository_url
-            else "fa-solid fa-code-branch",
-            "type": "fontawesome",
-        }
-    ]

@@ -84,8 +84,7 @@ def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=N
     so its version does not matter. Batch normalization is exported in its
     inference form, with the moving statistics. Outputs match skdenoise's
     to within 1e-5 when the network's inputs are of order one: float32
-    rounding, in another order of operations. Inputs blown up by scaling
-    grow the gap in proportion.
+    rounding, in another order of operations.
 
     Examples
     --------
