@@ -17,6 +17,7 @@ optimizer is Keras's Adam, its update written out here on the same variables
 statelessly).
 """
 
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -346,7 +347,7 @@ class LayersInference:
     a chain. Its function is the concrete function of one signature, for
     batches of every size and the weights of every network of the
     structure: calling it skips tf.function's argument binding and cache
-    look-up (benchmarks/latency.py).
+    look-up.
 
     Parameters
     ----------
@@ -368,6 +369,15 @@ class LayersInference:
     def __call__(self, layers, inputs):
         """Outputs of `layers`, matching the template's, for a batch of `inputs`."""
         return self._function(_handles(_weights(layers)), inputs)
+
+    def bind(self, layers):
+        """A function of a batch of inputs, running `layers`.
+
+        The variables of `layers` are looked up once, not at every call:
+        their values are read when the function runs, so it follows every
+        later change of the weights.
+        """
+        return functools.partial(self._function, _handles(_weights(layers)))
 
     def _outputs(self, weights, x):
         values = [weight.read_value() for weight in weights]

@@ -207,19 +207,14 @@ def test_callbacks_see_fit_logs_and_steer_training(digits):
         np.testing.assert_array_equal(one, three)
 
 
-def test_a_network_called_often_gets_its_own_function(digits):
-    from skdenoise._inference import OWN_TRACE_AFTER_CALLS, NetworkFunction
+def test_a_network_function_reads_the_weights_as_they_are_now(digits):
+    from skdenoise._inference import NetworkFunction
 
     model = _dense()
     function = NetworkFunction(model)
     expected = model(digits[:5], training=False).numpy()
-    for _ in range(OWN_TRACE_AFTER_CALLS):
-        np.testing.assert_allclose(function(digits[:5]).numpy(), expected, rtol=1e-6)
-    assert function._own is None
-    # Past the threshold the network's own trace serves every call, with
-    # the same outputs, and reads the weights as they are now.
     np.testing.assert_allclose(function(digits[:5]).numpy(), expected, rtol=1e-6)
-    assert function._own is not None
+    # The variables are looked up once; their values at every call.
     model.set_weights([w * 0 for w in model.get_weights()])
     np.testing.assert_array_equal(function(digits[:5]).numpy(), np.zeros_like(expected))
 
