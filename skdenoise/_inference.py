@@ -12,10 +12,11 @@ class NetworkFunction:
 
     Every call runs the trace shared by the networks of its structure,
     traced once per process: a network never traces a function of its own
-    on the default distribution strategy. Its own concrete function would
-    save a few hundredths of a millisecond per call, but tracing it, even
-    after many calls, stalls that one call for a tenth of a second to
-    seconds, which is what a caller serving one sample at a time notices.
+    on the default distribution strategy. Its own concrete function, reading
+    the variables as captures, would save 0.03 (dense) to 0.2 ms
+    (convolutional) of CPU time per one-sample call; tracing it, even after
+    many calls, stalls that one call for a tenth of a second to a second and
+    leaves thousands of objects to the garbage collector.
 
     Parameters
     ----------
