@@ -105,9 +105,9 @@ print(f"Same labels: {np.array_equal(labels, pipe.predict(X_query))}")
 # ----------------------
 #
 # The median time of one-sample calls, both ways, taking turns. On its own
-# the autoencoder answers faster still; ``benchmarks/latency.py`` in the
-# source repository measures every case, one sample and batches, with
-# min, median and max.
+# the autoencoder answers faster still; the source repository's
+# benchmarks (``benchmarks/results/latency_onnx.md``) time every case, one
+# sample and batches, with min, median and max.
 import time
 
 import matplotlib.pyplot as plt
