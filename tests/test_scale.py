@@ -201,8 +201,8 @@ def test_mirrored_strategy_trains_on_two_logical_cpus():
 
 
 def test_warm_started_single_epochs_repeat_one_multi_epoch_fit(small_dae, tabular):
-    # benchmarks/time_to_quality.py times skdenoise one warm-started epoch at
-    # a time; that is only fair if it trains exactly like one long fit.
+    # benchmarks/results/time_to_quality.md timed skdenoise one warm-started
+    # epoch at a time; that is only fair if it trains exactly like one long fit.
     whole = small_dae(epochs=3).fit(tabular)
     stepwise = small_dae(epochs=1, warm_start=True)
     for _ in range(3):
