@@ -1,42 +1,10 @@
-"""The harness the benchmark scripts share.
+"""The harness the benchmark scripts share: data, network, timers, report.
 
-Every script reads setup → measure → report::
-
-    import _common
-
-    def main():
-        parser = _common.argument_parser(__doc__, epochs=35)
-        args = parser.parse_args()
-        info = _common.start()                      # machine facts, logged
-        split = _common.load_sample_split()         # the same data everywhere
-        model = _common.reference_model()           # the same network
-        timer = _common.EpochTimer()
-        with _common.Stopwatch() as fit_time:
-            model.fit(..., callbacks=[timer])
-        _common.write_results(                      # JSON + markdown
-            args.output_dir, "name", results, markdown, info
-        )
-
-What it holds:
-
-- set-up: the data split and noise (:func:`load_sample_split`,
-  :func:`noisy_once`), the full MNIST (:func:`load_full_mnist`, fetched by
-  :func:`ensure_mnist`) and the reference network of the Keras denoising
-  tutorial (:func:`reference_network`, :func:`reference_model`) with the
-  validation loss it reaches (:data:`REFERENCE_BEST_VAL_BCE`);
-- timers: :class:`EpochTimer` (a Keras callback, per epoch) and
-  :class:`Stopwatch` (a whole fit, or any block), with
-  :func:`seconds_summary` for the min / median / max of many;
-- arguments: :func:`argument_parser` with the options scripts share
-  (``--output-dir`` always; ``--epochs``, ``--n-train``, ``--warmup``,
-  ``--repeats`` on request), and :func:`add_full_mnist_arguments` for the
-  runs on the full MNIST;
-- report: :func:`write_results` (``NAME.json`` and ``NAME.md``, both with
-  the machine and its load average at start and end),
-  :func:`markdown_table`, :func:`new_figure` and :func:`save_figure`.
-
-Scripts import it as ``import _common``: Python puts the directory of the
-script run on the path.
+Every script reads set-up (:func:`load_sample_split`, :func:`reference_model`),
+measure (:class:`EpochTimer`, :class:`Stopwatch`), report
+(:func:`write_results`: ``NAME.json`` and ``NAME.md`` with the machine line).
+Scripts import it as ``import _common``: Python puts the script's folder on
+the path.
 """
 
 import argparse
@@ -48,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -56,7 +25,6 @@ import keras
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCHMARKS_DIR / "results"
 DATA_DIR = BENCHMARKS_DIR / "data"
-MNIST_DIR = DATA_DIR / "mnist"
 
 # Fixed everywhere, so that every script sees the same data, split, noise
 # and model.
@@ -68,20 +36,9 @@ N_TEST = 1000  # of the 5,000-digit sample: 4,000 train / 1,000 test
 IMAGE_SHAPE = (28, 28, 1)
 LATENT_DIM = 128
 BATCH_SIZE = 32
-VALIDATION_FRACTION = 0.1  # DenoisingAutoencoder's default, the tutorial's split
 LEARNING_RATE = 1e-3
 REFERENCE_PARAMETERS = 440_865  # the tutorial's network for 28x28x1, code 128
-# The best validation BCE of the tutorial's model on the full MNIST.
-REFERENCE_BEST_VAL_BCE = 0.0953
-MNIST_FILES = (
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-)
-
-
-# ---------------------------------------------------------------- set-up
+REFERENCE_BEST_VAL_BCE = 0.0953  # the tutorial's best on the full MNIST
 
 
 class SampleSplit(NamedTuple):
@@ -95,11 +52,7 @@ class SampleSplit(NamedTuple):
 
 
 def load_sample_split():
-    """The 5,000-digit sample, split 4,000 / 1,000 with stratification.
-
-    Returns a :class:`SampleSplit`: ``X_train, X_test, y_train, y_test,
-    X_test_noisy``; the noisy test digits are drawn once with a fixed seed.
-    """
+    """The MNIST sample split 4,000 / 1,000 with stratification, noisy test digits too."""
     from sklearn.model_selection import train_test_split
 
     from skdenoise.datasets import load_mnist_sample
@@ -112,38 +65,27 @@ def load_sample_split():
 
 
 def noisy_once(X, *, noise_factor=NOISE_FACTOR, seed=TRAIN_NOISE_SEED):
-    """Flat samples `X` corrupted once, with a fixed seed.
-
-    The tutorial's way, given to plain Keras and scikeras; skdenoise draws
-    fresh noise every epoch itself.
-    """
+    """`X` corrupted once with a fixed seed, the tutorial's way (skdenoise redraws per epoch)."""
     from skdenoise import GaussianNoiser
 
     return GaussianNoiser(noise_factor, random_state=seed).transform(X)
 
 
-def ensure_mnist(directory):
-    """Fetch the full MNIST's IDX files into `directory` unless they are there."""
-    directory = Path(directory)
-    if all((directory / name).is_file() for name in MNIST_FILES):
-        return
-    log(f"MNIST IDX files missing in {directory}; fetching them")
-    script = BENCHMARKS_DIR / "get_full_mnist.sh"
-    subprocess.run(["bash", str(script), str(directory)], check=True)
-
-
 def load_full_mnist(directory, *, n_train=None, noise_factor=NOISE_FACTOR):
-    """The full MNIST: ``X_train, X_test, X_test_noisy``.
+    """``X_train, X_test, X_test_noisy`` of the full MNIST, fetched if missing.
 
-    Fetches the IDX files with :func:`ensure_mnist` if needed. `n_train`
-    keeps a random subset of the training digits (for quick checks); the
-    test digits are corrupted once, with the fixed test seed.
+    `n_train` keeps a random subset of the training digits, for quick checks.
     """
     import numpy as np
 
     from skdenoise.datasets import load_mnist_idx
 
-    ensure_mnist(directory)
+    names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")
+    names += ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+    if not all((Path(directory) / name).is_file() for name in names):
+        log(f"MNIST IDX files missing in {directory}; fetching them")
+        script = BENCHMARKS_DIR / "get_full_mnist.sh"
+        subprocess.run(["bash", str(script), str(directory)], check=True)
     X_train, _ = load_mnist_idx(directory, subset="train", return_X_y=True)
     X_test, _ = load_mnist_idx(directory, subset="test", return_X_y=True)
     if n_train is not None:
@@ -162,12 +104,9 @@ def as_images(X):
 def reference_network(seed=0, *, image_shape=IMAGE_SHAPE, latent_dim=LATENT_DIM):
     """The Keras tutorial's convolutional autoencoder, in plain Keras.
 
-    440,865 parameters for 28x28x1 images and a 128-value code (the
-    defaults). Its layers, their order and their initializer seeds (`seed`
-    + 1, + 2, ... in build order) are those of the convolutional network
-    ``DenoisingAutoencoder`` builds, so a fit with the same initializer
-    seed starts from the same weights. The two halves are the layers named
-    ``"encoder"`` and ``"decoder"``. Height and width must be multiples of 4.
+    The layers, their order and their initializer seeds (`seed` + 1, + 2, ...
+    in build order) are those ``DenoisingAutoencoder`` builds; the halves are
+    the layers ``"encoder"`` and ``"decoder"``. Height and width: multiples of 4.
     """
     from keras import layers
 
@@ -222,11 +161,7 @@ def reference_network(seed=0, *, image_shape=IMAGE_SHAPE, latent_dim=LATENT_DIM)
 
 
 def reference_model(seed=0):
-    """:func:`reference_network` compiled as the tutorial does it.
-
-    Adam(1e-3) and binary cross-entropy, as ``DenoisingAutoencoder`` uses
-    by default: every contender trains the same thing.
-    """
+    """:func:`reference_network` compiled with Adam(1e-3) and BCE, as skdenoise trains."""
     model = reference_network(seed)
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy")
     return model
@@ -241,22 +176,28 @@ def mean_bce(y_true, y_pred):
     return float(np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log1p(-p))))
 
 
-# ---------------------------------------------------------------- timers
+def pca_denoise(pca, X):
+    """A fitted PCA's reconstruction of `X`, clipped to [0, 1] as a sigmoid output is."""
+    import numpy as np
+
+    return np.clip(pca.inverse_transform(pca.transform(X)), 0, 1)
+
+
+def fit_logistic(X, y):
+    """``LogisticRegression(max_iter=1000).fit(X, y)`` and whether it converged."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        classifier = LogisticRegression(max_iter=1000).fit(X, y)
+    return classifier, not any(issubclass(w.category, ConvergenceWarning) for w in caught)
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Records the wall time of every epoch, validation included.
+    """Wall seconds of every epoch, validation included, in ``times``.
 
-    Parameters
-    ----------
-    log_epochs : bool, default=False
-        Also log one line per epoch: its losses and times, for long runs
-        watched from their log.
-
-    Attributes
-    ----------
-    times : list of float
-        Seconds of every epoch, in order, over all the fits it served.
+    With ``log_epochs=True`` it also logs each epoch's losses, for long runs.
     """
 
     def __init__(self, log_epochs=False):
@@ -265,8 +206,8 @@ class EpochTimer(keras.callbacks.Callback):
         self.times = []
 
     def __deepcopy__(self, memo):
-        # DenoisingAutoencoder and scikeras work on copies of their
-        # callbacks; sharing this one keeps the times readable here.
+        # Estimators work on copies of their callbacks; sharing this one
+        # keeps the times readable here.
         return self
 
     def on_train_begin(self, logs=None):
@@ -280,31 +221,24 @@ class EpochTimer(keras.callbacks.Callback):
         self.times.append(now - self._start)
         if self.log_epochs:
             values = " ".join(f"{key}={value:.5f}" for key, value in sorted((logs or {}).items()))
-            log(
-                f"epoch {epoch + 1}: {values} ({self.times[-1]:.0f} s, "
-                f"{now - self._train_start:.0f} s in all)"
-            )
+            total = now - self._train_start
+            log(f"epoch {epoch + 1}: {values} ({self.times[-1]:.0f} s, {total:.0f} s in all)")
 
 
 class Stopwatch:
-    """Times a block: ``with Stopwatch() as t: model.fit(...)``, then ``t.seconds``.
-
-    ``t.started`` and ``t.stopped`` keep the ``time.perf_counter()`` values
-    at both ends, to split the block with timestamps taken inside it.
-    """
+    """Times a block: ``with Stopwatch() as t: model.fit(...)``, then ``t.seconds``."""
 
     def __enter__(self):
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
-        self.stopped = time.perf_counter()
-        self.seconds = self.stopped - self.started
+        self.seconds = time.perf_counter() - self.started
         return False
 
 
 def seconds_summary(seconds):
-    """Min, median and max of many timings, for whole fits."""
+    """Min, median and max of many timings."""
     return {
         "min": float(min(seconds)),
         "median": float(statistics.median(seconds)),
@@ -312,23 +246,15 @@ def seconds_summary(seconds):
     }
 
 
-# ------------------------------------------------------------- arguments
+def min_median_max(summary, digits=1):
+    """A :func:`seconds_summary` as one table cell, ``min / median / max``."""
+    return " / ".join(f"{summary[key]:.{digits}f}" for key in ("min", "median", "max"))
 
 
 def argument_parser(doc, *, epochs=None, n_train=None, warmup=None, repeats=None):
-    """An ArgumentParser with the options the scripts share.
+    """A parser with ``--output-dir`` and, given a default, the shared integer options.
 
-    Parameters
-    ----------
-    doc : str
-        The script's docstring; its first paragraph describes the script.
-
-    epochs, n_train, warmup, repeats : int or None, default=None
-        Give a default to add ``--epochs``, ``--n-train``, ``--warmup``
-        (untimed first epochs) or ``--repeats``; None leaves it out.
-
-    Every parser has ``--output-dir`` (default ``benchmarks/results``):
-    quick checks write elsewhere, so the committed results stay.
+    Quick checks pass ``--output-dir`` so that the committed results stay.
     """
     parser = argparse.ArgumentParser(
         description=doc.split("\n\n")[0],
@@ -343,37 +269,8 @@ def argument_parser(doc, *, epochs=None, n_train=None, warmup=None, repeats=None
     for flag, (default, help_text) in options.items():
         if default is not None:
             parser.add_argument(flag, type=int, default=default, help=help_text)
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=RESULTS_DIR,
-        help="where the results files go",
-    )
+    parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR, help="results folder")
     return parser
-
-
-def add_full_mnist_arguments(parser):
-    """Add the options of the runs on the full MNIST to `parser`.
-
-    ``--batch-size``, ``--validation-fraction``, ``--noise``,
-    ``--random-state``, ``--n-train`` (all the digits by default) and
-    ``--data-dir`` (where the IDX files are, or go).
-    """
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--validation-fraction", type=float, default=VALIDATION_FRACTION)
-    parser.add_argument("--noise", type=float, default=NOISE_FACTOR)
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument(
-        "--n-train",
-        type=int,
-        default=None,
-        help="train on a random subset of this many digits (for a quick check)",
-    )
-    parser.add_argument("--data-dir", type=Path, default=MNIST_DIR)
-    return parser
-
-
-# --------------------------------------------------------- machine, report
 
 
 def machine_info():
@@ -428,36 +325,24 @@ def start():
 
 
 def write_results(output_dir, name, results, markdown, info):
-    """Write ``NAME.json`` and ``NAME.md`` into `output_dir`.
+    """Write ``NAME.json`` (with ``"machine"``) and ``NAME.md`` (with the machine line).
 
-    Records the load average at the end into `info` and stores `info` as
-    ``results["machine"]``; the markdown gets the machine line appended.
-    Returns the paths written.
+    Records the load average at the end into `info` first.
     """
     output_dir = Path(output_dir)
     info["load_average_1_5_15_at_end"] = _load_average()
-    json_path = _write(
-        output_dir / f"{name}.json",
-        json.dumps({**results, "machine": info}, indent=2) + "\n",
-    )
-    md_path = _write(
-        output_dir / f"{name}.md",
-        markdown.rstrip("\n") + f"\n\nMachine: {machine_line(info)}\n",
-    )
-    return json_path, md_path
+    write_json(output_dir / f"{name}.json", {**results, "machine": info})
+    text = markdown.rstrip("\n") + f"\n\nMachine: {machine_line(info)}\n"
+    write_text(output_dir / f"{name}.md", text)
 
 
 def write_json(path, data):
-    """Write `data` as JSON, for results other than the main ones."""
-    return _write(path, json.dumps(data, indent=2) + "\n")
+    """Write `data` as indented JSON."""
+    return write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def write_text(path, text):
-    """Write a text file (a log, an extra table), creating the folder."""
-    return _write(path, text)
-
-
-def _write(path, text):
+    """Write a text file, creating its folder, and log the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
@@ -467,10 +352,7 @@ def _write(path, text):
 
 def markdown_table(header, rows):
     """A GitHub markdown table from a header and rows of cells."""
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" for _ in header) + "|",
-    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
@@ -483,12 +365,11 @@ def new_figure(**kwargs):
 
 
 def save_figure(figure, path, dpi=110):
-    """Save `figure` as PNG, creating the folder, and log the path."""
+    """Save `figure` as PNG, creating its folder, and log the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=dpi)
     log(f"wrote {path}")
-    return path
 
 
 def log(message):

@@ -1,40 +1,15 @@
-"""Denoising quality and code quality on the 5,000-digit MNIST sample.
+"""Denoising and code quality on the MNIST sample: skdenoise, plain Keras, PCA(128).
 
-All models see the same data, split (stratified, 4,000 train / 1,000 test),
-noise (Gaussian, factor 0.5, clipped to [0, 1]) and code size (128):
-
-- skdenoise: ``DenoisingAutoencoder(noise=GaussianNoiser(0.5), epochs=35,
-  random_state=0).fit(X_train)``, fresh noise every epoch, 10% of the
-  training digits held out for validation;
-- plain Keras, the tutorial way: the same network written in plain Keras
-  (``_common.reference_network``, initializer seed 0; the estimator draws
-  its own initial weights), compiled with Adam(1e-3) and binary
-  cross-entropy, trained with ``model.fit(x_train_noisy, x_train,
-  epochs=35, batch_size=32, validation_split=0.1, shuffle=True)`` on noise
-  drawn once;
-- PCA(128) fitted on the clean training digits (and, for reference, on
-  noisy ones), reconstructing the noisy test digits.
-
-Reports the PSNR and binary cross-entropy (BCE) of the denoised test digits
-against the clean ones, and the accuracy of a logistic regression on the
-128-dimensional codes of each model (and on the raw pixels). Writes
-quality.json, quality.md, quality_examples.png and quality_curves.png into
-benchmarks/results/.
-
-Usage::
-
-    python benchmarks/quality.py [--epochs 35] [--output-dir DIR]
+skdenoise draws fresh noise every epoch; plain Keras trains the same network
+the tutorial's way, on noise drawn once. Writes quality.json, quality.md,
+quality_examples.png and quality_curves.png.
 """
-
-import warnings
 
 import _common
 import keras
 import numpy as np
 from _common import as_images
 from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 from skdenoise.display import DenoisingDisplay, TrainingCurveDisplay
@@ -46,15 +21,6 @@ SHOWN_DENOISERS = {
     "plain Keras (tutorial training)": "plain Keras",
     "PCA(128) fit on clean train": "PCA(128)",
 }
-
-
-def classifier_accuracy(train_features, y_train, test_features, y_test):
-    """Accuracy of LogisticRegression(max_iter=1000) and whether it converged."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        classifier = LogisticRegression(max_iter=1000).fit(train_features, y_train)
-    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    return float(classifier.score(test_features, y_test)), converged
 
 
 def fit_skdenoise(X_train, epochs):
@@ -93,18 +59,14 @@ def denoise_all(split, dae, model):
     pca_clean = PCA(128, random_state=0).fit(split.X_train)
     pca_noisy = PCA(128, random_state=0).fit(_common.noisy_once(split.X_train))
 
-    def pca_denoise(pca):
-        # Clipped to the pixel range, as the sigmoid of the networks is.
-        return np.clip(pca.inverse_transform(pca.transform(split.X_test_noisy)), 0, 1)
-
     keras_denoised = model.predict(
         as_images(split.X_test_noisy), batch_size=1024, verbose=0
     ).reshape(split.X_test.shape)
     denoised = {
         "skdenoise DenoisingAutoencoder": dae.predict(split.X_test_noisy),
         "plain Keras (tutorial training)": keras_denoised,
-        "PCA(128) fit on clean train": pca_denoise(pca_clean),
-        "PCA(128) fit on noisy train": pca_denoise(pca_noisy),
+        "PCA(128) fit on clean train": _common.pca_denoise(pca_clean, split.X_test_noisy),
+        "PCA(128) fit on noisy train": _common.pca_denoise(pca_noisy, split.X_test_noisy),
         "noisy input (no denoising)": split.X_test_noisy,
     }
     return denoised, pca_clean
@@ -139,16 +101,12 @@ def code_accuracies(split, dae, model, pca):
     }
     accuracies = {}
     for name, featurize in featurizers.items():
-        train_features = featurize(split.X_train)
-        clean_acc, converged = classifier_accuracy(
-            train_features, split.y_train, featurize(split.X_test), split.y_test
-        )
-        noisy_acc, _ = classifier_accuracy(
-            train_features, split.y_train, featurize(split.X_test_noisy), split.y_test
-        )
+        classifier, converged = _common.fit_logistic(featurize(split.X_train), split.y_train)
         accuracies[name] = {
-            "accuracy_clean_test": clean_acc,
-            "accuracy_noisy_test": noisy_acc,
+            "accuracy_clean_test": float(classifier.score(featurize(split.X_test), split.y_test)),
+            "accuracy_noisy_test": float(
+                classifier.score(featurize(split.X_test_noisy), split.y_test)
+            ),
             "converged": converged,
         }
         _common.log(f"{name}: {accuracies[name]}")

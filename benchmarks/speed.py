@@ -1,34 +1,11 @@
 """Training and inference speed of skdenoise against plain Keras and scikeras.
 
-Every contender trains the same network (the reference convolutional
-autoencoder, 440,865 parameters; plain Keras and scikeras get it from
-``_common.reference_network``, with initializer seed 0) on the same digits
-of the 5,000-digit MNIST sample, with batch size 32, Adam(1e-3) and binary
-cross-entropy, in one process, taking turns, so that the ratios compare like
-with like even on a busy machine:
-
-(a) training throughput, in samples per second of the epochs after the
-    warm-up epoch (tracing and first-call costs): skdenoise ``fit(X)``
-    (noise drawn afresh every epoch, included in its time) against Keras
-    ``model.fit(X_noisy, X_clean, batch_size=32)``; without validation, and
-    with 10% held out for validation (``validation_fraction=0.1`` against
-    ``validation_split=0.1``). Other processes only ever add time to an
-    epoch (on two cores, one busy core doubles it), so the fastest epoch of
-    all fits is the headline figure; the median epoch is reported too;
-(b) the same against scikeras ``KerasRegressor(model=<the same network>)``
-    ``fit(X_noisy, X_clean)``;
-(c) latency of ``predict``/``transform`` for one sample and for 10,000
-    samples against ``keras.Model.predict`` (default batch size 32, and 1024,
-    the default ``inference_batch_size`` of skdenoise);
-(d) fit time against the number of training samples (fresh estimators,
-    default parameters, 2 epochs; the fastest of 3 fits of each size): a
-    straight line is fitted and its R² reported.
-
-Writes speed.json, speed.md and speed_scaling.png into benchmarks/results/.
-
-Usage::
-
-    python benchmarks/speed.py [--n-train 4000] [--epochs 4] [--warmup 1] [--parts abcd]
+The same network, digits, batch size 32, Adam(1e-3) and BCE; the contenders
+take turns in one process: (a) training throughput after the warm-up epochs,
+without and with 10% held out for validation, against plain Keras and (b)
+scikeras; (c) latency of one-sample and 10,000-sample inference against
+``keras.Model.predict``; (d) fit time against the number of samples, with a
+fitted line. Writes speed.json, speed.md and speed_scaling.png.
 """
 
 import time
@@ -226,16 +203,14 @@ def scaling(args, X):
 
 
 def markdown_report(results):
-    """The tables of speed.md, from the results of the parts that ran."""
+    """The tables of speed.md."""
     settings = results["settings"]
     parts = ["Speed, MNIST sample, batch size 32\n"]
     for key, title in [
         ("throughput_no_validation", "Training throughput, no validation"),
         ("throughput_validation", "Training throughput, 10% held out for validation"),
     ]:
-        block = results.get(key)
-        if not block:
-            continue
+        block = results[key]
         rows = [
             [
                 name,
@@ -243,7 +218,7 @@ def markdown_report(results):
                 f"{v['samples_per_second_median_epoch']:.0f}",
                 f"{v['skdenoise_speedup_fastest_epoch']:.2f}",
                 f"{v['skdenoise_speedup_median_epoch']:.2f}",
-                "{min:.1f} / {median:.1f} / {max:.1f}".format(**v["fit_wall_seconds"]),
+                _common.min_median_max(v["fit_wall_seconds"]),
             ]
             for name, v in block["contenders"].items()
         ]
@@ -263,34 +238,28 @@ def markdown_report(results):
                 rows,
             )
         )
-    if "latency" in results:
-        rows = []
-        for case, values in results["latency"].items():
-            reference = values[
-                "Keras Model.predict" if case == "1 sample" else "Keras Model.predict (batch 32)"
-            ]
-            for name, seconds in values.items():
-                rows.append([case, name, f"{seconds * 1e3:.2f}", f"{reference / seconds:.1f}×"])
-        parts.append(
-            "\nInference latency (median of the calls of the quietest of 3 rounds)\n\n"
-            + _common.markdown_table(
-                ["Input", "Call", "ms", "Speed-up vs Keras Model.predict (default batch)"],
-                rows,
-            )
-        )
-    if "scaling" in results:
-        s = results["scaling"]
-        rows = [
-            [f"{n:,}", f"{t:.1f}"]
-            for n, t in zip(s["n_samples"], s["fit_seconds_fastest"], strict=True)
+    rows = []
+    for case, values in results["latency"].items():
+        reference = values[
+            "Keras Model.predict" if case == "1 sample" else "Keras Model.predict (batch 32)"
         ]
-        parts.append(
-            f"\nFit time against training samples ({s['epochs']} epochs, fresh "
-            "estimators, default parameters)\n\n"
-            + _common.markdown_table(["Samples", "Fit (s)"], rows)
-            + f"\nLine: {s['slope_seconds_per_sample'] * 1e3:.3f} ms per sample "
-            f"+ {s['intercept_seconds']:.2f} s; R² = {s['r2']:.4f}\n"
+        for name, seconds in values.items():
+            rows.append([case, name, f"{seconds * 1e3:.2f}", f"{reference / seconds:.1f}×"])
+    parts.append(
+        "\nInference latency (median of the calls of the quietest of 3 rounds)\n\n"
+        + _common.markdown_table(
+            ["Input", "Call", "ms", "Speed-up vs Keras Model.predict (default batch)"], rows
         )
+    )
+    s = results["scaling"]
+    rows = [[f"{n:,}", f"{t:.1f}"] for n, t in zip(s["n_samples"], s["fit_seconds_fastest"])]
+    parts.append(
+        f"\nFit time against training samples ({s['epochs']} epochs, fresh "
+        "estimators, default parameters)\n\n"
+        + _common.markdown_table(["Samples", "Fit (s)"], rows)
+        + f"\nLine: {s['slope_seconds_per_sample'] * 1e3:.3f} ms per sample "
+        f"+ {s['intercept_seconds']:.2f} s; R² = {s['r2']:.4f}\n"
+    )
     return "".join(parts)
 
 
@@ -327,7 +296,6 @@ def main():
     parser.add_argument("--scaling-epochs", type=int, default=2)
     parser.add_argument("--scaling-repeats", type=int, default=3)
     parser.add_argument("--no-scikeras", action="store_true")
-    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab' or 'cd'")
     args = parser.parse_args()
 
     info = _common.start()
@@ -346,18 +314,14 @@ def main():
             "noise_factor": _common.NOISE_FACTOR,
         }
     }
-    if "a" in args.parts or "b" in args.parts:
-        for validation in (False, True):
-            key = "throughput_validation" if validation else "throughput_no_validation"
-            results[key] = throughput(args, X, X_noisy, validation, contenders)
-    if "c" in args.parts:
-        results["latency"] = latency(args, X, X_noisy, X_test_noisy)
-    if "d" in args.parts:
-        results["scaling"] = scaling(args, X_train)
+    for validation in (False, True):
+        key = "throughput_validation" if validation else "throughput_no_validation"
+        results[key] = throughput(args, X, X_noisy, validation, contenders)
+    results["latency"] = latency(args, X, X_noisy, X_test_noisy)
+    results["scaling"] = scaling(args, X_train)
 
     _common.write_results(args.output_dir, "speed", results, markdown_report(results), info)
-    if "scaling" in results:
-        plot_scaling(results["scaling"], args.output_dir / "speed_scaling.png")
+    plot_scaling(results["scaling"], args.output_dir / "speed_scaling.png")
 
 
 if __name__ == "__main__":
