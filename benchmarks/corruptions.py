@@ -1,43 +1,16 @@
 """Features and denoising of autoencoders trained on each kind of corruption.
 
-The three corruptions of the denoising-autoencoder papers (Vincent et al.,
-ICML 2008; JMLR 11, 2010), each at two levels, and no corruption at all (a
-plain autoencoder), on the 5,000-digit MNIST sample split as every other
-script splits it (stratified, 4,000 train / 1,000 test). Every network is
-the reference convolutional autoencoder with a 128-dimensional code,
-trained the same way::
-
-    DenoisingAutoencoder(latent_dim=128, noise=NOISE, epochs=EPOCHS,
-                         random_state=0).fit(X_train)
-
-(fresh corruption every epoch, 10% of the training digits held out for
-validation), with NOISE one of GaussianNoiser(0.3), GaussianNoiser(0.5),
-MaskingNoiser(0.25), MaskingNoiser(0.5), SaltPepperNoiser(0.1),
-SaltPepperNoiser(0.25) or None.
-
-Measures, as the papers do, the codes as features: the accuracy of
-LogisticRegression(max_iter=1000) trained on the codes of the clean training
-digits and tested on those of the clean test digits, next to PCA(128) codes
-and raw pixels, with a paired bootstrap interval (over the test digits) of
-each difference to the plain autoencoder. And the denoising: the PSNR of
-every network, of PCA(128) (fitted on clean digits, clipped to [0, 1]) and
-of the corrupted input itself, on the test digits corrupted by each
-corruption with a fixed seed. Writes corruptions.json, corruptions.md and
-corruptions_examples.png into benchmarks/results/.
-
-Usage::
-
-    python benchmarks/corruptions.py [--epochs 15] [--output-dir DIR]
+Gaussian, masking and salt-and-pepper noise at two levels each (Vincent et
+al., 2008, 2010) and none, on the MNIST sample: logistic regression on the
+codes of clean digits with paired bootstrap intervals against the plain
+autoencoder, and the PSNR of every network on every corruption. Writes
+corruptions.json, corruptions.md and corruptions_examples.png.
 """
-
-import warnings
 
 import _common
 import numpy as np
 from sklearn.base import clone
 from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser, MaskingNoiser, SaltPepperNoiser
 from skdenoise.display import DenoisingDisplay
@@ -62,15 +35,6 @@ def corrupt_test_digits(X_test):
         name: clone(noiser).set_params(random_state=_common.TEST_NOISE_SEED).transform(X_test)
         for name, noiser in CORRUPTIONS.items()
     }
-
-
-def logistic_predictions(train_features, y_train, test_features):
-    """Test predictions of LogisticRegression(max_iter=1000), and whether it converged."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        classifier = LogisticRegression(max_iter=1000).fit(train_features, y_train)
-    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    return classifier.predict(test_features), converged
 
 
 def paired_bootstrap_interval(correct, reference_correct, rng):
@@ -102,8 +66,8 @@ def code_accuracies(split, codes):
     _common.log("logistic regression on the codes of clean digits")
     correct, classification = {}, {}
     for name, (train_features, test_features) in codes.items():
-        predictions, converged = logistic_predictions(train_features, split.y_train, test_features)
-        correct[name] = (predictions == split.y_test).astype(float)
+        classifier, converged = _common.fit_logistic(train_features, split.y_train)
+        correct[name] = (classifier.predict(test_features) == split.y_test).astype(float)
         classification[name] = {
             "accuracy_clean_test": float(correct[name].mean()),
             "converged": converged,
@@ -139,11 +103,7 @@ def main():
     _common.log("PCA(128)")
     pca = PCA(_common.LATENT_DIM, random_state=0).fit(split.X_train)
     codes["PCA(128)"] = (pca.transform(split.X_train), pca.transform(split.X_test))
-    denoised["PCA(128)"] = {
-        # Clipped to the pixel range, as the sigmoid of the networks is.
-        test: np.clip(pca.inverse_transform(pca.transform(X)), 0, 1)
-        for test, X in corrupted.items()
-    }
+    denoised["PCA(128)"] = {test: _common.pca_denoise(pca, X) for test, X in corrupted.items()}
     codes["raw pixels (784)"] = (split.X_train, split.X_test)
     classification = code_accuracies(split, codes)
 

@@ -1,41 +1,14 @@
 """Grid search over latent size and noise: exhaustive against successive halving.
 
-Two searches over the same grid, ``latent_dim`` × ``noise__noise_factor``
-(8, 16, 32, 64 × 0.3, 0.5 by default), on the same folds of the first
-``--n-train`` training digits of the MNIST sample (``KFold``, shuffled,
-``--folds`` of them), with the default convolutional
-``DenoisingAutoencoder(score_noise=GaussianNoiser(0.5), random_state=SEED)``,
-ranked by its own ``score`` (every candidate scored on the same noise):
-
-- ``HalvingGridSearchCV(resource="epochs", max_resources=EPOCHS,
-  factor=FACTOR, return_train_score=False)`` (no scores on the training
-  folds, like ``GridSearchCV``): every candidate trained for a few epochs,
-  the best ``1 / FACTOR`` kept and trained again, anew, for ``FACTOR``
-  times as many epochs, up to ``--epochs``;
-- ``GridSearchCV``: every candidate trained for the epochs of halving's
-  last iteration (``n_resources_[-1]``, which ``--epochs`` bounds).
-
-Both refit their best candidate on all the training digits. After one
-untimed fit (TensorFlow's start-up), the halving search runs first (it
-decides the epochs of the other), then the exhaustive one, in this one
-process, one fit at a time (``n_jobs=None``). Reported for
-each: the wall time of ``fit`` (refit included) and of the refit; the
-number of fits and of epochs trained; the time spent inside epochs (the
-first epoch of every fit includes tracing its model; the rest of a fit is
-set-up and scoring); the chosen parameters and the best cross-validated
-score; the refitted model's score on the 1,000 held-out test digits
-(``score``: minus the BCE of denoising them under the score noise) and its
-PSNR on the noisy test digits of the shared split (noise 0.5, drawn once).
-Also the rank that the exhaustive search gives to halving's choice.
-Results: ``grid_search.json`` (with every candidate's scores) and
-``grid_search.md`` in benchmarks/results/.
-
-Usage::
-
-    python benchmarks/grid_search.py        # 8 candidates, 5 folds, 600 digits, 9 epochs at most
-    python benchmarks/grid_search.py --latent-dims 8 16 --noise-factors 0.5 --folds 2 \\
-        --n-train 200 --epochs 2 --factor 2 --output-dir /tmp/grid_search_check
+``HalvingGridSearchCV(resource="epochs")`` and ``GridSearchCV`` (every
+candidate trained for halving's last number of epochs) over ``latent_dim`` ×
+``noise__noise_factor`` on the same folds of the MNIST sample, one fit at a
+time after one untimed fit; each candidate scored on the same noise. Writes
+grid_search.json (every candidate's scores) and grid_search.md.
 """
+
+import shlex
+import sys
 
 import _common
 
@@ -85,17 +58,11 @@ def run_search(name, make_search, X_train, split):
 
 def candidates(cv_results):
     """Every candidate's parameters and scores (and halving iteration)."""
-    rows = []
-    for i, params in enumerate(cv_results["params"]):
-        row = {
-            **_plain(params),
-            "mean_test_score": float(cv_results["mean_test_score"][i]),
-            "std_test_score": float(cv_results["std_test_score"][i]),
-        }
-        if "iter" in cv_results:
-            row["iter"] = int(cv_results["iter"][i])
-        rows.append(row)
-    return rows
+    keys = ["mean_test_score", "std_test_score"] + (["iter"] if "iter" in cv_results else [])
+    return [
+        {**_plain(params), **{key: cv_results[key][i].item() for key in keys}}
+        for i, params in enumerate(cv_results["params"])
+    ]
 
 
 def _plain(params):
@@ -246,24 +213,12 @@ def main(argv=None):
         "n_grid_candidates": len(grid_search.cv_results_["params"]),
         "grid_rank_of_halving_choice": ranks[0],
     }
-    command = "python benchmarks/grid_search.py" + "".join(
-        f" {flag} {value}"
-        for flag, value in [
-            ("--latent-dims", " ".join(map(str, args.latent_dims))),
-            ("--noise-factors", " ".join(map(str, args.noise_factors))),
-            ("--folds", args.folds),
-            ("--n-train", args.n_train),
-            ("--epochs", args.epochs),
-            ("--factor", args.factor),
-            ("--seed", args.seed),
-        ]
-    )
     settings = {
         **vars(args),
         "output_dir": str(args.output_dir),
         "n_train": len(X_train),
         "n_test": len(split.X_test),
-        "command": command,
+        "command": shlex.join(["python", *sys.argv]),
         "n_jobs": None,
     }
     _common.write_results(

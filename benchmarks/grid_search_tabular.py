@@ -1,17 +1,9 @@
 """Grid search over latent size on a table: wall time of whole searches.
 
-The tabular counterpart of ``grid_search.py``, where each fit is small and
-its fixed cost matters most: ``StandardScaler`` then the dense
-``DenoisingAutoencoder`` on breast cancer (569 × 30), a grid of
-``latent_dim`` (2, 4, 8, 16) × ``noise__noise_factor`` (0.3, 0.5), 5 folds,
-every candidate scored on the same noise (``score_noise``).
-``GridSearchCV`` trains every candidate for ``--epochs`` epochs;
-``HalvingGridSearchCV(resource="dae__epochs")`` gives them out by successive
-halving, up to the same number. The searches run one after the other,
-``--repeats`` times each, in one process after one untimed fit.
-
-Reproduce with ``OMP_NUM_THREADS=1 python benchmarks/grid_search_tabular.py``
-(about two minutes on two cores).
+The tabular counterpart of ``grid_search.py``: ``StandardScaler`` then the
+dense ``DenoisingAutoencoder`` on breast cancer, ``GridSearchCV`` against
+``HalvingGridSearchCV(resource="dae__epochs")``, each run ``--repeats`` times,
+taking turns. Writes grid_search_tabular.json and grid_search_tabular.md.
 """
 
 import time
@@ -92,7 +84,7 @@ def main():
             [
                 name,
                 record["fits"],
-                " / ".join(f"{summary[k]:.1f}" for k in ("min", "median", "max")),
+                _common.min_median_max(summary),
                 f"{np.median(record['seconds']) / record['fits']:.2f}",
                 ", ".join(f"{k}={v}" for k, v in record["best_params"].items()),
                 f"{record['best_cv_score']:.4f}",

@@ -1,20 +1,9 @@
-"""Peak memory of inference on a large read-only memmap.
+"""Peak memory of inference on a large read-only float32 memmap.
 
-Writes a float32 ``np.memmap`` of 200,000 x 784 values (627 MB) to
-``benchmarks/data/``, then, each in a fresh process so peaks do not mix,
-measures the growth of peak anonymous resident memory (``RssAnon`` of
-``/proc/self/status``, sampled every 5 ms: the heap, without the pages of
-the mapped file, which the kernel can drop at will) caused by:
-
-- ``DenoisingAutoencoder.transform`` on the memmap (batched, no copy);
-- ``keras.Model.predict`` of the same encoder on the same memmap;
-- ``DenoisingAutoencoder.transform`` on the array loaded into memory.
-
-Run from the repository root::
-
-    python benchmarks/memory.py [--n-samples 200000] [--output-dir DIR]
-
-Results go to ``benchmarks/results/memory.json`` and ``memory.md``.
+Each method in a fresh process: the growth of anonymous resident memory
+(``RssAnon``, sampled every 5 ms; the mapped file's pages do not count) of
+``transform`` on the memmap, Keras ``encoder.predict`` on it, and
+``transform`` on the array loaded into memory. Writes memory.json and memory.md.
 """
 
 import pickle

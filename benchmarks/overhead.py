@@ -1,22 +1,9 @@
 """Fixed cost per fit: skdenoise, bare Keras and MLPRegressor, side by side.
 
-A grid search fits one model per candidate and fold; on small and medium
-tables each fit's set-up, not its arithmetic, is the whole cost. Two small
-one-epoch fits, each repeated, the contenders taking turns in one process
-that has fitted before (its one-time start-up is reported apart):
-
-- dense: breast cancer (569 x 30, standardised), latent 8;
-- conv: scikit-learn's 8x8 digits in [0, 1] (1,797 images), latent 8.
-
-Contenders: ``DenoisingAutoencoder(latent_dim=8, epochs=1)``; bare Keras, the
-same network built, compiled and fitted for one epoch with ``Model.fit`` on
-the same corrupted data and validation split (what every fit cost before
-the training steps were shared); ``MLPRegressor(hidden_layer_sizes=(8,),
-max_iter=10)``. The first fit of each in fresh processes is timed too, and
-one conv fit is profiled into the phases that remain.
-
-Reproduce with ``OMP_NUM_THREADS=1 python benchmarks/overhead.py`` (run
-from the repository root; about five minutes on two cores).
+One-epoch fits, taking turns in a process that has fitted before: dense on
+breast cancer and conv on the 8x8 digits, latent 8. Bare Keras is the same
+network and data through ``Model.fit``. Also the first fit in fresh processes
+and a profile of one conv fit by phase. Writes overhead.json and overhead.md.
 """
 
 import cProfile
@@ -204,14 +191,8 @@ def main():
         ours = np.median(warm["skdenoise", kind])
         for name in CONTENDERS:
             summary = _common.seconds_summary(warm[name, kind])
-            rows.append(
-                [
-                    kind,
-                    name,
-                    *(f"{summary[k]:.3f}" for k in ("min", "median", "max")),
-                    f"{np.median(warm[name, kind]) / ours:.1f}",
-                ]
-            )
+            cells = [f"{seconds:.3f}" for seconds in summary.values()]
+            rows.append([kind, name, *cells, f"{summary['median'] / ours:.1f}"])
     fresh_rows = [
         [kind, name, *(f"{v:.2f}" for v in _common.seconds_summary(seconds).values())]
         for (name, kind), seconds in fresh.items()

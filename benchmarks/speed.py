@@ -43,7 +43,7 @@ def train_keras(X, X_noisy, epochs, validation, timer):
     return model
 
 
-def train_skdenoise(X, epochs, validation, timer):
+def train_skdenoise(X, X_noisy, epochs, validation, timer):
     return DenoisingAutoencoder(
         noise=GaussianNoiser(_common.NOISE_FACTOR),
         epochs=epochs,
@@ -70,6 +70,9 @@ def train_scikeras(X, X_noisy, epochs, validation, timer):
     return regressor.fit(X_noisy, X)
 
 
+TRAINERS = {"plain Keras": train_keras, "skdenoise": train_skdenoise, "scikeras": train_scikeras}
+
+
 def throughput(args, X, X_noisy, validation, contenders):
     """Samples per second after the warm-up, per contender and repeat."""
     train_rows, _ = train_validation_indices(
@@ -82,12 +85,7 @@ def throughput(args, X, X_noisy, validation, contenders):
         for name in contenders:
             timer = _common.EpochTimer()
             with _common.Stopwatch() as wall:
-                if name == "plain Keras":
-                    train_keras(X, X_noisy, epochs, validation, timer)
-                elif name == "skdenoise":
-                    train_skdenoise(X, epochs, validation, timer)
-                else:
-                    train_scikeras(X, X_noisy, epochs, validation, timer)
+                TRAINERS[name](X, X_noisy, epochs, validation, timer)
             timed = timer.times[args.warmup :]
             runs[name].append({"epoch_seconds": timer.times, "fit_wall_seconds": wall.seconds})
             _common.log(
