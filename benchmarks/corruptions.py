@@ -107,14 +107,10 @@ def main():
     codes["raw pixels (784)"] = (split.X_train, split.X_test)
     classification = code_accuracies(split, codes)
 
+    denoised["corrupted input (no denoising)"] = corrupted
     psnr = {
-        model: {
-            test: peak_signal_noise_ratio(split.X_test, output) for test, output in outputs.items()
-        }
+        model: {test: peak_signal_noise_ratio(split.X_test, X) for test, X in outputs.items()}
         for model, outputs in denoised.items()
-    }
-    psnr["corrupted input (no denoising)"] = {
-        test: peak_signal_noise_ratio(split.X_test, X) for test, X in corrupted.items()
     }
     for model, values in psnr.items():
         _common.log(f"  PSNR {model}: " + ", ".join(f"{v:.2f}" for v in values.values()))

@@ -143,21 +143,11 @@ def main(argv=None):
     from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, KFold
 
     parser = _common.argument_parser(__doc__, epochs=9, n_train=600)
-    parser.add_argument(
-        "--latent-dims", type=int, nargs="+", default=[8, 16, 32, 64], help="latent_dim grid"
-    )
-    parser.add_argument(
-        "--noise-factors",
-        type=float,
-        nargs="+",
-        default=[0.3, 0.5],
-        help="noise__noise_factor grid",
-    )
-    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    parser.add_argument("--latent-dims", type=int, nargs="+", default=[8, 16, 32, 64])
+    parser.add_argument("--noise-factors", type=float, nargs="+", default=[0.3, 0.5])
+    parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--factor", type=int, default=3, help="halving's factor")
-    parser.add_argument(
-        "--seed", type=int, default=0, help="random_state of the folds and autoencoders"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="of the folds and autoencoders")
     args = parser.parse_args(argv)
 
     info = _common.start()
@@ -197,21 +187,16 @@ def main(argv=None):
     )
 
     choice = {key: value for key, value in halving["best_params"].items() if key != "epochs"}
-    ranks = [
-        int(rank)
-        for params, rank in zip(
-            grid_search.cv_results_["params"], grid_search.cv_results_["rank_test_score"]
-        )
-        if _plain(params) == choice
-    ]
+    cv = grid_search.cv_results_
+    (rank,) = [r for p, r in zip(cv["params"], cv["rank_test_score"]) if _plain(p) == choice]
     results = {
         "halving": halving,
         "grid": exhaustive,
         "halving_n_resources": [int(n) for n in halving_search.n_resources_],
         "halving_n_candidates": [int(n) for n in halving_search.n_candidates_],
         "grid_epochs": grid_epochs,
-        "n_grid_candidates": len(grid_search.cv_results_["params"]),
-        "grid_rank_of_halving_choice": ranks[0],
+        "n_grid_candidates": len(cv["params"]),
+        "grid_rank_of_halving_choice": int(rank),
     }
     settings = {
         **vars(args),

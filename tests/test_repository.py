@@ -34,8 +34,8 @@ def code_lines(path):
 
 
 def test_benchmarks_are_at_most_a_quarter_of_the_code_lines():
-    # Code lines: non-blank lines of every tracked .py file (the package,
-    # tests, benchmarks, examples, docs configuration and extensions).
+    # Measure 1, code lines: non-blank lines of every tracked .py file (the
+    # package, tests, benchmarks, examples, docs configuration and extensions).
     files = tracked_python_files()
     lines = {path: code_lines(path) for path in files if path.is_file()}
     benchmarks = sum(n for path, n in lines.items() if path.parts[len(ROOT.parts)] == "benchmarks")
@@ -44,4 +44,23 @@ def test_benchmarks_are_at_most_a_quarter_of_the_code_lines():
     share = benchmarks / total
     assert share <= MAX_BENCHMARKS_SHARE, (
         f"benchmarks/ holds {benchmarks:,} of {total:,} code lines ({share:.1%})"
+    )
+
+
+def test_benchmarks_are_at_most_a_quarter_of_package_and_benchmarks():
+    # Measure 2, the stricter one: every line, blank ones included, of the
+    # benchmark scripts (benchmarks/*.py) against those of the package's
+    # modules (skdenoise/*.py) and the benchmark scripts together.
+    files = [path for path in tracked_python_files() if path.is_file()]
+    lines = {
+        folder: sum(
+            len(path.read_text().splitlines()) for path in files if path.parent == ROOT / folder
+        )
+        for folder in ("benchmarks", "skdenoise")
+    }
+    assert lines["benchmarks"] > 0 and lines["skdenoise"] > 0
+    share = lines["benchmarks"] / (lines["benchmarks"] + lines["skdenoise"])
+    assert share <= MAX_BENCHMARKS_SHARE, (
+        f"benchmarks/*.py hold {lines['benchmarks']:,} lines against "
+        f"{lines['skdenoise']:,} in skdenoise/*.py ({share:.1%})"
     )
