@@ -46,6 +46,8 @@ INVENTORIES = {
                 "modules/df_output_transform.html#df-output-transform",
                 "Pandas/Polars Output for Transformers with set_output API",
             ),
+            # New in scikit-learn 1.6, named by the few-labels example.
+            ("sklearn.frozen.FrozenEstimator", "py:class", "modules/generated/$.html#$"),
         ],
     },
     "keras": {
