@@ -4,6 +4,8 @@ import re
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 BLOCKS = [
     (page, textwrap.dedent(block))
@@ -41,17 +43,24 @@ def test_halving_over_epochs_snippets_run(capsys):
     assert capsys.readouterr().out == "4\n"
 
 
-def test_raw_and_all_hidden_features_snippet_runs(capsys):
-    namespace = _run(_block('("raw", "passthrough")'), {"__name__": "user_guide"})
-    features, classifier = namespace["features"], namespace["classifier"]
-    hidden = features[1].named_transformers["hidden"]
-    assert hidden.hidden_layer_sizes == (512, 512, 512)
-    assert isinstance(hidden.noise, namespace["SwapNoiser"])
-    # The autoencoder learnt from every row; the classifier from 50 of them.
-    assert hidden.n_features_in_ == 30 and hidden.model_ is not None
-    assert classifier.n_features_in_ == 30 + 6 * 512 + 16
-    accuracy = float(capsys.readouterr().out)
-    assert 0.8 < accuracy <= 1.0
+def test_cross_validation_chooses_autoencoder_features_snippet_runs(capsys):
+    namespace = _run(_block("FrozenEstimator(rank_gauss)"), {"__name__": "user_guide"})
+    search, autoencoders = namespace["search"], namespace["autoencoders"]
+    weights = [dae.model_.get_weights() for dae in autoencoders]
+    # Five choices of the autoencoder step, "drop" first, times three C.
+    assert len(search.cv_results_["params"]) == 15
+    assert search.cv_results_["params"][0]["union__dae"] == "drop"
+    # The autoencoders learnt from every non-test row and the search did not refit them.
+    for dae, before in zip(autoencoders, weights, strict=True):
+        assert dae.n_features_in_ == 30 and dae.n_iter_ == 10
+        for a, b in zip(dae.model_.get_weights(), before, strict=True):
+            np.testing.assert_array_equal(a, b)
+    chosen = search.best_params_["union__dae"]
+    width = 30 if chosen == "drop" else 30 + len(chosen.get_feature_names_out())
+    assert search.best_estimator_["logistic"].n_features_in_ == width
+    dropped, auc = capsys.readouterr().out.split()
+    assert dropped == str(chosen == "drop")
+    assert 0.8 < float(auc) <= 1.0
 
 
 def test_cosine_short_fit_snippet_runs(capsys):
