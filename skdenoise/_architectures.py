@@ -282,36 +282,60 @@ def _join(encoder, decoder, input_shape):
     return keras.Model(inputs, decoder(encoder(inputs)), name=AUTOENCODER_NAME)
 
 
-def build_hidden_layers_model(model):
-    """A model giving every hidden layer's activations of a dense autoencoder.
+def build_features_model(model, output):
+    """A model computing what ``transform`` returns, from `model`'s layers.
 
-    The features of the "deep stack" of tabular denoising autoencoders: the
-    activations of the encoder's hidden layers, the code, and the decoder's
-    hidden layers, concatenated from the input towards the output. The new
-    model shares the layers, and so the weights, of `model`; it holds
+    For outputs other than the encoder's codes, such as the "deep stack" of
+    tabular denoising autoencoders (the activations of the encoder's hidden
+    layers, the code, and the decoder's hidden layers, concatenated). The
+    new model shares the layers, and so the weights, of `model`; it holds
     nothing of its own to save.
 
     Parameters
     ----------
     model : keras.Model
-        Autoencoder built by :func:`build_dense_autoencoder`.
+        Autoencoder built here.
+
+    output : skdenoise._features.TransformOutput
+        The layers to run and the outputs to concatenate.
 
     Returns
     -------
-    hidden : keras.Model
-        Maps samples to the concatenated activations, of
-        the total width of ``skdenoise._hidden_layers.hidden_layer_widths``.
+    features : keras.Model
+        Maps samples to the concatenated outputs, of ``output.width``
+        columns.
     """
     import keras
     from keras import layers
 
-    encoder = model.get_layer(ENCODER_NAME)
-    decoder = model.get_layer(DECODER_NAME)
-    inputs = keras.Input(shape=encoder.input_shape[1:])
-    outputs = []
-    x = inputs
-    # Every layer but the decoder's output layer is a hidden one.
-    for layer in [*encoder.layers, *decoder.layers[:-1]]:
+    inputs = keras.Input(shape=model.get_layer(ENCODER_NAME).input_shape[1:])
+    x, outputs = inputs, []
+    for layer in output.layers:
         x = layer(x)
         outputs.append(x)
-    return keras.Model(inputs, layers.Concatenate()(outputs), name="hidden_layers")
+    read = [outputs[index] for index in output.read]
+    result = read[0] if len(read) == 1 else layers.Concatenate()(read)
+    return keras.Model(inputs, result, name="features")
+
+
+def network_for(model, part):
+    """The Keras network of `model` that computes `part`.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Autoencoder built here.
+
+    part : str or skdenoise._features.TransformOutput
+        ``"autoencoder"``, ``"encoder"`` or ``"decoder"``, or what
+        ``transform`` returns.
+
+    Returns
+    -------
+    network : keras.Model
+    """
+    if not isinstance(part, str):
+        if part.network is None:
+            return build_features_model(model, part)
+        part = part.network
+    return model if part == AUTOENCODER_NAME else model.get_layer(part)

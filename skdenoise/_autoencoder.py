@@ -13,7 +13,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_array, check_is_fitted
 
 from ._architectures import (
     AUTOENCODER_NAME,
@@ -23,13 +23,7 @@ from ._architectures import (
 )
 from ._backend import require_tensorflow
 from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
-from ._hidden_layers import (
-    FEATURES,
-    all_hidden_feature_names,
-    check_decodable,
-    check_features,
-    check_hidden_layer_sizes,
-)
+from ._features import FEATURES, check_features, check_hidden_layer_sizes, transform_output
 from ._input import (
     dense_rows,
     reject_time_dtypes,
@@ -559,7 +553,6 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         else:
             self.architecture_ = self.architecture
         check_features(self.features, self.architecture_)
-        self._n_features_out = self.latent_dim
         self.history_ = {}
         self.n_iter_ = 0
         self._seeds = fit_seeds(self.random_state)
@@ -606,10 +599,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             of every hidden layer; see :meth:`get_feature_names_out`.
         """
         X = self._validate_for_inference(X)
-        if self.features == "all_hidden":
-            check_features(self.features, self.architecture_)
-            return self._run_batched(_HIDDEN_LAYERS, X)
-        return self._run_batched(ENCODER_NAME, X)
+        return self._run_batched(transform_output(self), X)
+
+    @property
+    def _n_features_out(self):
+        # Derived on demand, never stored: `features` may change after fit.
+        return transform_output(self).width
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features :meth:`transform` returns.
@@ -644,12 +639,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         >>> dae.transform(X).shape
         (50, 8)
         """
-        if self.features != "all_hidden":
-            return super().get_feature_names_out(input_features)
         check_is_fitted(self)
-        return all_hidden_feature_names(
-            type(self).__name__.lower(), self.latent_dim, self.hidden_layer_sizes
-        )
+        _check_feature_names_in(self, input_features, generate_names=False)
+        return transform_output(self).feature_names(type(self).__name__.lower())
 
     def inverse_transform(self, X):
         """Decode latent codes back into data space.
@@ -666,13 +658,14 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             for images.
         """
         check_is_fitted(self)
-        check_decodable(self.features)
+        output = transform_output(self)
+        output.check_decodable()
         reject_time_dtypes(X)
         codes = check_array(X, dtype=np.float32, input_name="X")
-        if codes.shape[1] != self._n_features_out:
+        if codes.shape[1] != output.width:
             raise ValueError(
                 f"X has {codes.shape[1]} features, but inverse_transform of "
-                f"{type(self).__name__} is expecting {self._n_features_out} "
+                f"{type(self).__name__} is expecting {output.width} "
                 "(latent_dim) features as input."
             )
         decoded = self._run_batched(DECODER_NAME, codes)
@@ -828,19 +821,15 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _inference_function(self, part):
         """A function of a float32 batch, and the shape of one sample it takes."""
         # Model.predict costs tens of milliseconds per call in set-up alone.
-        function = self._inference_functions.get(part)
+        # What transform returns is cached under its features' name.
+        key = part if isinstance(part, str) else ("features", part.features)
+        function = self._inference_functions.get(key)
         if function is None:
+            from ._architectures import network_for
             from ._inference import NetworkFunction
 
-            if part == AUTOENCODER_NAME:
-                network = self.model_
-            elif part == _HIDDEN_LAYERS:
-                from ._architectures import build_hidden_layers_model
-
-                network = build_hidden_layers_model(self.model_)
-            else:
-                network = self.model_.get_layer(part)
-            function = self._inference_functions[part] = NetworkFunction(network)
+            network = network_for(self.model_, part)
+            function = self._inference_functions[key] = NetworkFunction(network)
         return function, function.input_shape
 
     # ------------------------------------------------------------ persistence
@@ -943,11 +932,6 @@ def load(path):
     True
     """
     return load_estimator(path, DenoisingAutoencoder)
-
-
-# The part of the model that features="all_hidden" runs; built on demand
-# from the saved model, never saved itself.
-_HIDDEN_LAYERS = "hidden_layers"
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._backend import require_tensorflow
+from ._features import transform_output
 from ._losses import LOSS_NAMES
 from ._persistence import (
     model_from_bytes,
@@ -31,11 +32,13 @@ SAVED_ATTRIBUTES = (
     "image_shape_",
     "architecture_",
     "loss_",
-    "_n_features_out",
     "_seeds",
     # set_output's configuration, such as {"transform": "pandas"}.
     "_sklearn_output_config",
 )
+# Saved by earlier versions, derived from the model now: checked, then dropped.
+# The width of transform's output, always the code's in those files.
+_LEGACY_WIDTH = "_n_features_out"
 MODEL_ATTRIBUTE = "model_"
 # Compiled inference functions: rebuilt from the model on demand, never
 # saved, and emptied whenever the model is replaced.
@@ -66,11 +69,23 @@ def load_estimator(path, estimator_class):
     )
     estimator = estimator_class(**params)
     fitted = _fitted_from_json(fitted, estimator.loss)
+    legacy_width = fitted.pop(_LEGACY_WIDTH, None)
     for name, value in fitted.items():
         setattr(estimator, name, value)
     setattr(estimator, MODEL_ATTRIBUTE, model)
     setattr(estimator, CACHE_ATTRIBUTE, {})
+    _check_outputs(estimator, legacy_width)
     return estimator
+
+
+def _check_outputs(estimator, legacy_width):
+    """Refuse a file whose transform the loaded model cannot compute."""
+    transform_output(estimator)
+    if legacy_width is not None and legacy_width != transform_output(estimator, "latent").width:
+        raise ValueError(
+            f"The file says the codes have {legacy_width!r} values, but its model's "
+            f"have {transform_output(estimator, 'latent').width}."
+        )
 
 
 def picklable_state(state):
@@ -99,7 +114,8 @@ def unpickled_state(state, class_name):
         }
     if MODEL_ATTRIBUTE in state:
         state = {**state, CACHE_ATTRIBUTE: {}}
-    return state
+    # Pickles of earlier versions hold the width, which is derived now.
+    return {name: value for name, value in state.items() if name != _LEGACY_WIDTH}
 
 
 def _saveable_params(params):
@@ -127,11 +143,9 @@ def _saveable_params(params):
 
 def _fitted_from_json(fitted, loss):
     """The fitted attributes as read from JSON, checked and converted."""
-    if set(fitted) - set(SAVED_ATTRIBUTES):
-        raise ValueError(
-            "The file has unknown fitted attributes: "
-            f"{sorted(set(fitted) - set(SAVED_ATTRIBUTES))}."
-        )
+    unknown = set(fitted) - {*SAVED_ATTRIBUTES, _LEGACY_WIDTH}
+    if unknown:
+        raise ValueError(f"The file has unknown fitted attributes: {sorted(unknown)}.")
     fitted = dict(fitted)
     if "feature_names_in_" in fitted:
         fitted["feature_names_in_"] = np.asarray(fitted["feature_names_in_"], dtype=object)

@@ -98,6 +98,34 @@ class NetworkEmitter:
         for layer in network.layers:
             self.layer(layer)
 
+    def concatenated(self, layers, read):
+        """Emit `layers` in order; concatenate the outputs of those in `read`.
+
+        Parameters
+        ----------
+        layers : list of keras.layers.Layer
+            Run one after another from the current tensor.
+
+        read : tuple of int
+            Increasing indices into `layers` of the outputs to concatenate,
+            as flat rows; one index leaves that output as it is.
+        """
+        outputs = []
+        for index, layer in enumerate(layers):
+            self.layer(layer)
+            if index in read:
+                if len(read) > 1 and len(self.shape) != 1:
+                    raise UnsupportedModelError(
+                        f"Cannot concatenate the output of layer {layer.name!r} "
+                        f"of shape {self.shape}: only flat rows are supported."
+                    )
+                outputs.append((self.name, self.shape))
+        if len(outputs) > 1:
+            self.name = self.writer.node("Concat", [name for name, _ in outputs], "concat", axis=1)
+            self.shape = (sum(shape[0] for _, shape in outputs),)
+        else:
+            self.name, self.shape = outputs[0]
+
     def layer(self, layer):
         """Emit one Keras layer."""
         kind = type(layer).__name__

@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._autoencoder import DenoisingAutoencoder
+from ._features import transform_output
 from ._input import validate_samples
 from ._onnx_graph import MIN_OPSET, GraphWriter, NetworkEmitter, UnsupportedModelError
 
@@ -44,8 +45,10 @@ def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=N
         computes in float32, as in skdenoise).
 
     method : {"transform", "predict"}, default="transform"
-        What the graph of an autoencoder on its own computes: the codes of
-        :meth:`~skdenoise.DenoisingAutoencoder.transform`, or the denoised
+        What the graph of an autoencoder on its own computes: what
+        :meth:`~skdenoise.DenoisingAutoencoder.transform` returns (the
+        codes, or with ``features="all_hidden"`` every hidden layer
+        concatenated in the same order), or the denoised
         samples of :meth:`~skdenoise.DenoisingAutoencoder.predict`, in the
         shape of `X_sample`'s rows. Inside a pipeline the autoencoder is a
         transformer, so only ``"transform"`` applies.
@@ -206,12 +209,15 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     row_shape = tuple(np.shape(X_sample)[1:])
     writer = _GraphLists(onnx, reserved_names=["X", method])
     emitter = NetworkEmitter(writer, "X", row_shape)
-    _emit_autoencoder(emitter, dae)
     if method == "predict":
+        _to_model_shape(emitter, dae)
+        emitter.network(dae.encoder_)
         emitter.network(dae.decoder_)
         emitter.to_sample_shape(row_shape)
+        output_shape = [None, *row_shape]
+    else:
+        output_shape = [None, _emit_transform(emitter, dae)]
     writer.nodes.append(onnx.helper.make_node("Identity", [emitter.name], [method]))
-    output_shape = [None, dae._n_features_out] if method == "transform" else [None, *row_shape]
     graph = onnx.helper.make_graph(
         writer.nodes,
         f"skdenoise_{method}",
@@ -228,13 +234,22 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     return onnx_model
 
 
-def _emit_autoencoder(emitter, dae):
-    """Emit the encoder of `dae` from samples in the emitter's current shape."""
+def _to_model_shape(emitter, dae):
     if dae.architecture_ == "conv":
         emitter.to_model_shape(dae.image_shape_)
     else:
         emitter.to_model_shape((dae.n_features_in_,))
-    emitter.network(dae.encoder_)
+
+
+def _emit_transform(emitter, dae):
+    """Emit what ``dae.transform`` returns, from samples in the emitter's shape.
+
+    Returns the number of columns.
+    """
+    output = transform_output(dae)
+    _to_model_shape(emitter, dae)
+    emitter.concatenated(output.layers, output.read)
+    return output.width
 
 
 # ------------------------------------------------- inside skl2onnx graphs
@@ -283,7 +298,7 @@ def _calculate_output_shape(operator):
     # and the steps around it keep scikit-learn's float64.
     is_double = isinstance(operator.inputs[0].type, DoubleTensorType)
     output_type = DoubleTensorType if is_double else FloatTensorType
-    operator.outputs[0].type = output_type([input_shape[0], dae._n_features_out])
+    operator.outputs[0].type = output_type([input_shape[0], transform_output(dae).width])
 
 
 def _convert(scope, operator, container):
@@ -296,7 +311,7 @@ def _convert(scope, operator, container):
     if not isinstance(operator.inputs[0].type, FloatTensorType):
         name = writer.node("Cast", [name], "cast", to=TensorProto.FLOAT)
     emitter = NetworkEmitter(writer, name, (dae.n_features_in_,))
-    _emit_autoencoder(emitter, dae)
+    _emit_transform(emitter, dae)
     if isinstance(operator.outputs[0].type, DoubleTensorType):
         emitter.name = writer.node("Cast", [emitter.name], "cast", to=TensorProto.DOUBLE)
     container.add_node(

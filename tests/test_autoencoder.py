@@ -223,7 +223,7 @@ def test_batched_inference_matches_one_batch(small_dae, digits):
     dae = small_dae().fit(digits[:100])
     batched = clone(dae).set_params(inference_batch_size=7)
     batched.model_, batched._inference_functions = dae.model_, {}
-    for name in ["image_shape_", "architecture_", "n_features_in_", "_n_features_out"]:
+    for name in ["image_shape_", "architecture_", "n_features_in_"]:
         setattr(batched, name, getattr(dae, name))
     np.testing.assert_allclose(
         batched.transform(digits[:50]), dae.transform(digits[:50]), atol=1e-5

@@ -49,6 +49,17 @@ def test_all_hidden_feature_names_name_layer_and_unit(fitted_all_hidden):
     assert len(set(names)) == len(names)
 
 
+def test_width_and_names_follow_features_set_after_fit(fitted_all_hidden, tabular):
+    dae = pickle.loads(pickle.dumps(fitted_all_hidden))
+    for features, width in [("latent", 3), ("all_hidden", 21)]:
+        dae.set_params(features=features)
+        assert dae.transform(tabular).shape == (len(tabular), width)
+        assert len(dae.get_feature_names_out()) == width
+    # The names follow the fitted network, not hidden_layer_sizes set since.
+    dae.set_params(hidden_layer_sizes=(2,), latent_dim=9)
+    assert len(dae.get_feature_names_out()) == dae.transform(tabular).shape[1] == 21
+
+
 def test_latent_feature_names_are_unchanged(small_dae, tabular):
     names = small_dae().fit(tabular).get_feature_names_out()
     assert list(names) == [

@@ -113,6 +113,28 @@ def test_feature_union_with_pca_is_one_graph(shuffled_digits):
     np.testing.assert_allclose(output, union.transform(X), rtol=0, atol=ATOL)
 
 
+def test_all_hidden_exports_the_concatenation_transform_returns(tabular):
+    y = (tabular[:, 0] > np.median(tabular[:, 0])).astype(int)
+    dae = DenoisingAutoencoder(
+        latent_dim=4, hidden_layer_sizes=(16, 8), features="all_hidden", epochs=1, random_state=0
+    ).fit(tabular)
+    (output,) = _run(to_onnx(dae, tabular[:1]), tabular)
+    assert output.shape == (len(tabular), 16 + 8 + 4 + 8 + 16)
+    np.testing.assert_allclose(output, dae.transform(tabular), rtol=0, atol=ATOL)
+    # Inside the user guide's recipe, raw features beside the hidden ones.
+    pipe = make_pipeline(make_union("passthrough", dae), LogisticRegression(max_iter=300)).fit(
+        tabular, y
+    )
+    onnx_model = to_onnx(pipe, tabular[:1], options={LogisticRegression: {"zipmap": False}})
+    _, probabilities = _run(onnx_model, tabular)
+    np.testing.assert_allclose(probabilities, pipe.predict_proba(tabular), rtol=0, atol=ATOL)
+    # features is a transform-time option: the export follows set_params.
+    dae.set_params(features="latent")
+    (output,) = _run(to_onnx(dae, tabular[:1]), tabular)
+    np.testing.assert_allclose(output, dae.transform(tabular), rtol=0, atol=ATOL)
+    assert output.shape == (len(tabular), 4)
+
+
 def test_unsupported_layers_and_activations_are_named(tabular):
     dae = DenoisingAutoencoder(latent_dim=2, epochs=1, random_state=0).fit(tabular)
     encoder = keras.Sequential(

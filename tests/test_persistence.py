@@ -83,6 +83,22 @@ def _rewrite(path, target, *, document=None, model_config=None, model_bytes=None
     return target
 
 
+def test_files_that_saved_the_width_of_the_codes_still_load(saved, tmp_path, fitted, digits):
+    def with_width(width):
+        def document(estimator_json):
+            estimator_json["fitted"]["_n_features_out"] = width
+            return estimator_json
+
+        return document
+
+    old = _rewrite(saved, tmp_path / "old.skd", document=with_width(8))
+    loaded = skdenoise.load(old)
+    assert "_n_features_out" not in vars(loaded)
+    np.testing.assert_array_equal(loaded.transform(digits[:5]), fitted.transform(digits[:5]))
+    with pytest.raises(ValueError, match="codes have 7 values, but its model's have 8"):
+        skdenoise.load(_rewrite(saved, tmp_path / "wrong.skd", document=with_width(7)))
+
+
 def test_a_lambda_layer_is_refused(saved, tmp_path):
     lambda_model = keras.Sequential([keras.Input((784,)), keras.layers.Lambda(lambda x: x * 2)])
     keras_path = tmp_path / "lambda.keras"
