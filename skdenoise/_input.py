@@ -225,16 +225,25 @@ def _shape(X):
 
 # Channel counts of real images: grey, grey and alpha, RGB, RGBA.
 _CHANNEL_COUNTS = (1, 2, 3, 4)
+# Colour channels, the last axis of a single photo as image libraries load it.
+_COLOUR_CHANNELS = (3, 4)
+# Images inferred from an array's shape with a side below this are taken for
+# a misread array, such as the rows and channels of one photo.
+MIN_IMAGE_SIDE = 5
 
 
 def _check_image_layout(shape, input_name):
     """Refuse a single image or channels-first images, read as a stack.
 
     Both would otherwise be read as some other, valid-looking stack of
-    images and trained on silently. Passing `image_shape` explicitly skips
-    this check, for the rare data that really has such a shape.
+    images and trained on silently; so would any array whose images would
+    be implausibly thin. A stack that could also be one channels-first image
+    is warned about. Passing `image_shape` explicitly skips this check, for
+    the rare data that really has such a shape.
     """
-    if len(shape) == 3 and shape[0] == shape[1] and shape[2] in _CHANNEL_COUNTS:
+    if len(shape) == 3 and (
+        shape[2] in _COLOUR_CHANNELS or (shape[0] == shape[1] and shape[2] in _CHANNEL_COUNTS)
+    ):
         raise ValueError(
             f"{input_name} of shape {shape} looks like a single image of "
             f"{shape[0]}x{shape[1]} pixels and {shape[2]} channels, but it "
@@ -252,6 +261,39 @@ def _check_image_layout(shape, input_name):
             f"them with {input_name}.transpose(0, 2, 3, 1). If the shape is "
             f"meant, pass image_shape={shape[1:]}."
         )
+    height, width = shape[1:3]
+    if min(height, width) < MIN_IMAGE_SIDE:
+        raise ValueError(
+            f"{input_name} of shape {shape} would be read as {shape[0]} images "
+            f"of {height}x{width} pixels, too thin to be images. For a single "
+            f"image, pass {input_name}[np.newaxis]; for tabular data, pass "
+            f"2-D rows, {input_name}.reshape({shape[0]}, -1); if these are "
+            f"the images meant, pass image_shape={shape[1:]}."
+        )
+    if len(shape) == 3 and shape[0] in _COLOUR_CHANNELS:
+        warnings.warn(
+            f"{input_name} of shape {shape} is read as {shape[0]} grey images "
+            f"of {height}x{width} pixels. If it is one colour image with its "
+            f"channels first, pass {input_name}.transpose(1, 2, 0)[np.newaxis]; "
+            f"pass image_shape={shape[1:]} to say the shape is meant.",
+            UserWarning,
+            # The caller of fit or partial_fit.
+            stacklevel=8,
+        )
+
+
+def _single_image_hint(full_shape, image_shape, input_name):
+    """Advice for a single image given where a stack of images is expected."""
+    channels = image_shape[2]
+    one_image = (
+        full_shape is not None and len(full_shape) == 3 and full_shape[2] == channels
+    ) or (full_shape is not None and len(full_shape) == 2 and channels == 1)
+    if not one_image:
+        return ""
+    return (
+        f" If {input_name} is a single image, pass a stack of one, "
+        f"{input_name}[np.newaxis], of images of shape {image_shape}."
+    )
 
 
 def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name="X"):
@@ -297,6 +339,7 @@ def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name
                 f"{input_name} has {full_shape[1]} features, but the estimator "
                 f"was fitted on images of shape {image_shape}: give images of "
                 f"that shape, or flat rows of {n_values} values."
+                + _single_image_hint(full_shape, image_shape, input_name)
             )
         return
     if as_image_shape(sample_shape) == image_shape:
@@ -304,6 +347,7 @@ def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name
     raise ValueError(
         f"{input_name} has images of shape {tuple(sample_shape)}, but the "
         f"estimator was fitted on images of shape {image_shape}."
+        + _single_image_hint(full_shape, image_shape, input_name)
     )
 
 

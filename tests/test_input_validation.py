@@ -1,7 +1,10 @@
 """Bad input gets a clear error from validation, never a TensorFlow traceback."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn import datasets
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
@@ -123,6 +126,72 @@ def test_fit_explains_images_given_the_wrong_way(shape, message):
     # An explicit image_shape says the shape is meant.
     dae.set_params(image_shape=shape[1:], validation_fraction=None).fit(X)
     assert dae.image_shape_ == shape[1:] + (1,) * (len(shape) == 3)
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+@pytest.mark.parametrize("height, width", [(12, 20), (20, 12), (16, 16)])
+def test_a_single_colour_photo_of_any_aspect_ratio_is_refused(height, width, channels):
+    photo = np.random.RandomState(0).uniform(size=(height, width, channels))
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, validation_fraction=None, random_state=0)
+    with pytest.raises(ValueError, match=r"single image.*X\[np.newaxis\].*image_shape="):
+        dae.fit(photo)
+    assert not hasattr(dae, "model_")
+    assert dae.fit(photo[np.newaxis]).image_shape_ == (height, width, channels)
+
+
+def test_the_sample_photo_is_refused_with_what_to_do():
+    photo = datasets.load_sample_image("china.jpg") / 255
+    with pytest.raises(ValueError, match=r"single image of 427x640 pixels.*X\[np.newaxis\]"):
+        DenoisingAutoencoder(epochs=1).fit(photo)
+
+
+@pytest.mark.parametrize("shape", [(30, 40, 1), (30, 40, 2), (12, 9, 3, 2), (12, 40, 4, 1)])
+def test_implausibly_thin_images_are_refused(shape):
+    X = np.random.RandomState(0).uniform(size=shape)
+    with pytest.raises(ValueError, match=r"too thin to be images.*X\[np.newaxis\]"):
+        DenoisingAutoencoder(latent_dim=2, epochs=1).fit(X)
+
+
+def test_a_stack_that_may_be_one_channels_first_image_is_warned_about():
+    X = np.random.RandomState(0).uniform(size=(3, 16, 16))
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, validation_fraction=None, random_state=0)
+    with pytest.warns(UserWarning, match=r"3 grey images.*X.transpose\(1, 2, 0\)") as record:
+        dae.fit(X)
+    assert record[0].filename == __file__
+    assert dae.image_shape_ == (16, 16, 1)
+
+
+def _bundled_tables():
+    loaders = [
+        datasets.load_iris,
+        datasets.load_wine,
+        datasets.load_breast_cancer,
+        datasets.load_diabetes,
+        datasets.load_linnerud,
+    ]
+    tables = {loader.__name__: loader(as_frame=True).data for loader in loaders}
+    tables["uniform_n_by_3"] = np.random.RandomState(0).uniform(size=(40, 3))
+    tables["uniform_3_by_3"] = np.random.RandomState(0).uniform(size=(3, 3))
+    return tables
+
+
+@pytest.mark.parametrize("name, table", _bundled_tables().items(), ids=list(_bundled_tables()))
+def test_tables_raise_no_image_alarm(name, table):
+    dae = DenoisingAutoencoder(
+        latent_dim=2, hidden_layer_sizes=(4,), epochs=1, validation_fraction=None, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        dae.fit(table)
+        dae.predict(table)
+    assert dae.image_shape_ is None and dae.architecture_ == "dense"
+
+
+def test_predict_explains_a_single_colour_image_of_another_size():
+    X = np.random.RandomState(0).uniform(size=(8, 8, 8, 3))
+    dae = DenoisingAutoencoder(latent_dim=2, epochs=1, validation_fraction=None).fit(X)
+    with pytest.raises(ValueError, match=r"single image.*X\[np.newaxis\]"):
+        dae.predict(np.zeros((16, 12, 3)))
 
 
 def test_predict_explains_a_single_image(digits):
