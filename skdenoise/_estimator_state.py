@@ -6,6 +6,7 @@ pickling keeps it. The file format itself is :mod:`skdenoise._persistence`;
 neither module imports the estimator's.
 """
 
+import math
 import warnings
 from numbers import Integral
 
@@ -20,8 +21,11 @@ from ._persistence import (
     model_from_bytes,
     model_to_bytes,
     read_estimator_file,
+    source_name,
     write_estimator_file,
 )
+from ._random import MAX_SEED
+from .model_selection import SEED_NAMES
 
 # Fitted attributes that `save` writes and `load` restores, beside the model.
 SAVED_ATTRIBUTES = (
@@ -59,15 +63,50 @@ def save_estimator(estimator, path):
     )
 
 
+# Errors that a malformed file could raise from the checks and conversions
+# below; each becomes one ValueError naming the file.
+_MALFORMED_FILE_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
+
+
 def load_estimator(path, estimator_class):
-    """The `estimator_class` instance saved in `path`, fitted."""
+    """The `estimator_class` instance saved in `path`, fitted.
+
+    Raises
+    ------
+    FileNotFoundError
+        If `path` does not exist.
+    ValueError
+        Of exactly this class, naming the file, for any malformed file.
+    """
     require_tensorflow()
+    try:
+        return _load_estimator(path, estimator_class)
+    except FileNotFoundError:
+        raise
+    except _MALFORMED_FILE_ERRORS as error:
+        name = source_name(path)
+        if type(error) is ValueError and repr(name) in str(error):
+            raise
+        raise ValueError(f"{name!r} is not a valid skdenoise estimator file: {error}") from error
+
+
+def _load_estimator(path, estimator_class):
     params, fitted, model = read_estimator_file(
         path,
         class_name=estimator_class.__name__,
         param_names=estimator_class().get_params(deep=False),
     )
     estimator = estimator_class(**params)
+    # The parameters are checked as fit would check them.
+    estimator._validate_params()
     fitted = _fitted_from_json(fitted, estimator.loss)
     legacy_width = fitted.pop(_LEGACY_WIDTH, None)
     for name, value in fitted.items():
@@ -79,7 +118,21 @@ def load_estimator(path, estimator_class):
 
 
 def _check_outputs(estimator, legacy_width):
-    """Refuse a file whose transform the loaded model cannot compute."""
+    """Refuse a file whose attributes do not describe its model."""
+    input_shape = tuple(estimator.model_.input_shape[1:])
+    expected = (
+        estimator.image_shape_
+        if estimator.architecture_ == "conv"
+        else (estimator.n_features_in_,)
+    )
+    if input_shape != expected or math.prod(input_shape) != estimator.n_features_in_:
+        raise ValueError(
+            f"The file's model takes samples of shape {input_shape}, but its "
+            f"fitted attributes say {expected}."
+        )
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None and len(names) != estimator.n_features_in_:
+        raise ValueError("The file's feature_names_in_ do not match n_features_in_.")
     transform_output(estimator)
     if legacy_width is not None and legacy_width != transform_output(estimator, "latent").width:
         raise ValueError(
@@ -146,7 +199,13 @@ def _fitted_from_json(fitted, loss):
     unknown = set(fitted) - {*SAVED_ATTRIBUTES, _LEGACY_WIDTH}
     if unknown:
         raise ValueError(f"The file has unknown fitted attributes: {sorted(unknown)}.")
+    malformed = sorted(name for name, value in fitted.items() if not _FITTED_CHECKS[name](value))
+    if malformed:
+        raise ValueError(f"The file has malformed fitted attributes: {malformed}.")
     fitted = dict(fitted)
+    lengths = {len(values) for values in fitted.get("history_", {}).values()}
+    if lengths - {fitted.get("n_iter_")}:
+        raise ValueError("The file's history_ does not have n_iter_ epochs.")
     if "feature_names_in_" in fitted:
         fitted["feature_names_in_"] = np.asarray(fitted["feature_names_in_"], dtype=object)
     if fitted.get("image_shape_") is not None:
@@ -171,6 +230,49 @@ def _output_config_from_json(config):
     ):
         raise ValueError(f"The file has a malformed output configuration: {config!r}.")
     return config
+
+
+def _is_int(value, low, high=None):
+    return (
+        isinstance(value, Integral)
+        and not isinstance(value, bool)
+        and low <= value
+        and (high is None or value <= high)
+    )
+
+
+def _is_number(value):
+    return isinstance(value, (float, Integral)) and not isinstance(value, bool)
+
+
+# What each fitted attribute may be, as read from JSON.
+_FITTED_CHECKS = {
+    "history_": lambda value: (
+        isinstance(value, dict)
+        and all(
+            isinstance(values, list) and all(_is_number(item) for item in values)
+            for values in value.values()
+        )
+    ),
+    "n_iter_": lambda value: _is_int(value, 0),
+    "n_features_in_": lambda value: _is_int(value, 1),
+    "feature_names_in_": lambda value: (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    ),
+    "image_shape_": lambda value: (
+        value is None
+        or (isinstance(value, list) and len(value) == 3 and all(_is_int(v, 1) for v in value))
+    ),
+    "architecture_": lambda value: isinstance(value, str) and value in ("conv", "dense"),
+    "loss_": lambda value: isinstance(value, str) and value in LOSS_NAMES.values(),
+    "_seeds": lambda value: (
+        isinstance(value, dict)
+        and set(value) == set(SEED_NAMES)
+        and all(_is_int(seed, 0, MAX_SEED) for seed in value.values())
+    ),
+    "_sklearn_output_config": lambda value: True,  # checked on its own below
+    _LEGACY_WIDTH: lambda value: _is_int(value, 1),
+}
 
 
 def _is_seed(random_state):

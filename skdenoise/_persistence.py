@@ -70,6 +70,14 @@ _ALLOWED_KERAS_CLASSES = frozenset(
 )
 _FORBIDDEN_KERAS_CLASSES = frozenset({"__lambda__"})
 _ALLOWED_ACTIVATIONS = frozenset({"relu", "sigmoid", "linear"})
+# Configuration entries that size the tensors Keras allocates on loading.
+# Every unit or filter has weights in the file, and so does every input
+# value, through the layer that takes it; larger sizes are refused before
+# Keras tries to allocate them.
+_SIZE_KEYS = frozenset(
+    {"units", "filters", "batch_shape", "target_shape", "kernel_size", "pool_size", "size"}
+)
+_WEIGHTS_MEMBER = "model.weights.h5"
 
 
 def write_estimator_file(path, *, class_name, params, fitted, model):
@@ -165,7 +173,7 @@ def read_estimator_file(path, *, class_name, param_names):
     """
     if hasattr(path, "read"):
         source = io.BytesIO(path.read())
-        path = getattr(path, "name", "the file object")
+        path = source_name(path)
     else:
         source = path = os.fspath(path)
         if not os.path.exists(path):
@@ -185,7 +193,7 @@ def read_estimator_file(path, *, class_name, param_names):
                 )
             document = _read_document(archive)
             model_bytes = _read_member(archive, _MODEL_MEMBER, _MAX_MODEL_BYTES)
-    except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError) as error:
+    except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, RecursionError) as error:
         raise ValueError(
             f"{path!r} is not a readable skdenoise estimator file "
             f"(empty, truncated or of another format): {error}."
@@ -207,6 +215,13 @@ def read_estimator_file(path, *, class_name, param_names):
     if not isinstance(fitted, dict):
         raise ValueError(f"{path!r} has malformed fitted attributes.")
     return params, fitted, _load_model(model_bytes, path)
+
+
+def source_name(path):
+    """The name by which error messages give `path`, a path or a file object."""
+    if hasattr(path, "read"):
+        return getattr(path, "name", "the file object")
+    return os.fspath(path)
 
 
 # --------------------------------------------------------------------- JSON
@@ -241,7 +256,8 @@ def _params_from_json(value, name):
         return tuple(_params_from_json(item, name) for item in value)
     if not isinstance(value, dict):
         return value
-    cls = SAFE_NOISERS.get(value.get("class"))
+    class_name = value.get("class")
+    cls = SAFE_NOISERS.get(class_name) if isinstance(class_name, str) else None
     params = value.get("params")
     if cls is None or set(value) != {"class", "params"} or not isinstance(params, dict):
         raise ValueError(
@@ -321,10 +337,21 @@ def _read_document(archive):
     return document
 
 
-def _check_model_config(config, path):
-    """Refuse any class, module or function skdenoise's models do not use."""
+def _check_model_config(config, path, max_size=None):
+    """Refuse any class, module or function skdenoise's models do not use.
+
+    And any size above `max_size`, the most values the file's weights hold.
+    """
     if isinstance(config, dict):
         class_name = config.get("class_name")
+        for key in ("class_name", "module", "registered_name", "activation"):
+            # A name in any other form, such as Keras's dict form of an
+            # activation, could name anything: refused as a whole.
+            if not isinstance(config.get(key), (str, type(None))):
+                raise ValueError(
+                    f"{path!r} holds a model whose {key} is {config.get(key)!r}, "
+                    "not a name; refusing to load it."
+                )
         if class_name is not None:
             if class_name in _FORBIDDEN_KERAS_CLASSES or class_name not in _ALLOWED_KERAS_CLASSES:
                 raise ValueError(
@@ -345,10 +372,24 @@ def _check_model_config(config, path):
         for key, value in config.items():
             if key == "function" or key == "function_type":
                 raise ValueError(f"{path!r} holds a serialized function; refusing to load it.")
-            _check_model_config(value, path)
+            if key in _SIZE_KEYS and max_size is not None:
+                _check_sizes(value, key, max_size, path)
+            _check_model_config(value, path, max_size)
     elif isinstance(config, list):
         for item in config:
-            _check_model_config(item, path)
+            _check_model_config(item, path, max_size)
+
+
+def _check_sizes(value, key, max_size, path):
+    sizes = value if isinstance(value, list) else [value]
+    for size in sizes:
+        if isinstance(size, list):
+            _check_sizes(size, key, max_size, path)
+        elif isinstance(size, (int, float)) and not isinstance(size, bool) and size > max_size:
+            raise ValueError(
+                f"{path!r} holds a model with {key}={value!r}, larger than its "
+                f"weights could describe; refusing to load it."
+            )
 
 
 def _load_model(model_bytes, path):
@@ -357,9 +398,14 @@ def _load_model(model_bytes, path):
     try:
         with zipfile.ZipFile(io.BytesIO(model_bytes)) as keras_archive:
             config = json.loads(_read_member(keras_archive, "config.json", _MAX_JSON_BYTES))
-    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as error:
+            names = keras_archive.namelist()
+            weights_size = (
+                keras_archive.getinfo(_WEIGHTS_MEMBER).file_size if _WEIGHTS_MEMBER in names else 0
+            )
+    except (zipfile.BadZipFile, ValueError, RecursionError, EOFError) as error:
+        # ValueError: no config.json, invalid JSON or text.
         raise ValueError(f"{path!r} holds a damaged Keras model: {error}") from error
-    _check_model_config(config, path)
+    _check_model_config(config, path, max_size=max(weights_size // 4, 1))
     with tempfile.TemporaryDirectory() as tmp:
         model_path = os.path.join(tmp, _MODEL_MEMBER)
         with open(model_path, "wb") as file:

@@ -2,14 +2,23 @@
 
 Every example here is invalid, so no training runs: a hang or a TensorFlow
 error would show as a deadline overrun or an unexpected exception type.
+Malformed files each give one ValueError naming the file.
 """
 
+import copy
+import functools
+import io
+import json
+import zipfile
+
+import keras
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
 FUZZ = settings(
@@ -172,3 +181,215 @@ def test_targets_outside_the_loss_domain_are_named(data):
     )
     with pytest.raises(ValueError, match=r"needs X \(the clean target\) in \[0, 1\]"):
         DenoisingAutoencoder(latent_dim=2, epochs=1, loss="binary_crossentropy").fit(X)
+
+
+# ------------------------------------------------------- malformed files
+
+FILE_FUZZ = settings(
+    max_examples=25,
+    deadline=10000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Names a file could use to make the loader construct or call something.
+HOSTILE_NAMES = [
+    "os.system",
+    "builtins.eval",
+    "Lambda",
+    "__lambda__",
+    "FuzzTouch",
+    "skdenoise_fuzz>FuzzTouch",
+    "skdenoise_fuzz",
+    "keras.src.layers.core.lambda_layer",
+]
+_json_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.sampled_from([-1, 0, 2**31, 2**63, 10**30, 10**400]),
+    st.floats(),
+    st.text(max_size=6),
+    st.sampled_from(HOSTILE_NAMES),
+)
+_json_values = st.recursive(
+    _json_leaves,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["class_name", "config", "module", "registered_name", "x"]),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
+
+
+def _json_paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, (dict, list)):
+        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+            yield from _json_paths(value, (*prefix, key))
+
+
+@st.composite
+def _mutated(draw, document):
+    """`document` with one value replaced, removed, extended or wrapped."""
+    document = copy.deepcopy(document)
+    path = draw(st.sampled_from(list(_json_paths(document))[1:]))
+    parent = functools.reduce(lambda node, key: node[key], path[:-1], document)
+    key, value = path[-1], parent[path[-1]]
+    operation = draw(st.sampled_from(["replace", "delete", "extra", "keras_dict"]))
+    if operation == "replace":
+        parent[key] = draw(_json_values)
+    elif operation == "delete":
+        del parent[key]
+    elif operation == "extra" and isinstance(value, dict):
+        value[draw(st.text(max_size=6))] = draw(_json_values)
+    elif operation == "extra":
+        parent[key] = [value, draw(_json_values)]
+    else:
+        # Keras's dict form of an object, where a plain value belongs.
+        parent[key] = {
+            "module": draw(st.sampled_from(["keras", *HOSTILE_NAMES])),
+            "class_name": draw(st.sampled_from(HOSTILE_NAMES)),
+            "config": value,
+            "registered_name": draw(st.sampled_from([None, *HOSTILE_NAMES])),
+        }
+    return document
+
+
+def _zip_replacing(data, name, content):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.namelist():
+            dst.writestr(item, content if item == name else src.read(item))
+    return out.getvalue()
+
+
+def _member(data, name):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(name)
+
+
+@pytest.fixture(scope="module")
+def touch_sentinel():
+    """A Keras layer that records its construction, registered in this process.
+
+    Without the checks, Keras would find it by its registered name and
+    construct it while loading, even in safe mode.
+    """
+
+    @keras.saving.register_keras_serializable(package="skdenoise_fuzz")
+    class FuzzTouch(keras.layers.Layer):
+        constructed = []
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            FuzzTouch.constructed.append(kwargs)
+
+    yield FuzzTouch
+    keras.saving.get_custom_objects().pop("skdenoise_fuzz>FuzzTouch", None)
+
+
+@pytest.fixture(scope="module")
+def saved_file(fitted, tmp_path_factory):
+    path = tmp_path_factory.mktemp("fuzz") / "dae.skd"
+    fitted.save(path)
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def skops_file(fitted):
+    sio = pytest.importorskip("skops.io")
+    return sio.dumps(fitted)
+
+
+def _assert_loads_or_one_value_error(load, name, tabular, touch):
+    try:
+        loaded = load()
+    except Exception as error:
+        assert type(error) is ValueError, f"{type(error).__name__}: {error}"
+        assert name in str(error), str(error)
+    else:
+        # Whatever loads is a working estimator.
+        assert loaded.transform(tabular[:2]).shape[0] == 2
+    assert touch.constructed == []
+
+
+@FILE_FUZZ
+@given(data=st.data())
+def test_malformed_estimator_json_is_one_value_error(
+    saved_file, tabular_module, touch_sentinel, tmp_path, data
+):
+    document = json.loads(_member(saved_file, "estimator.json"))
+    text = json.dumps(data.draw(_mutated(document)))
+    path = tmp_path / "estimator.skd"
+    path.write_bytes(_zip_replacing(saved_file, "estimator.json", text))
+    _assert_loads_or_one_value_error(
+        lambda: skdenoise.load(path), str(path), tabular_module, touch_sentinel
+    )
+
+
+@FILE_FUZZ
+@given(data=st.data())
+def test_malformed_model_config_is_one_value_error(
+    saved_file, skops_file, tabular_module, touch_sentinel, tmp_path, data
+):
+    sio = pytest.importorskip("skops.io")
+    model_bytes = _member(saved_file, "model.keras")
+    config = json.loads(_member(model_bytes, "config.json"))
+    bad_model = _zip_replacing(model_bytes, "config.json", json.dumps(data.draw(_mutated(config))))
+    path = tmp_path / "config.skd"
+    path.write_bytes(_zip_replacing(saved_file, "model.keras", bad_model))
+    _assert_loads_or_one_value_error(
+        lambda: skdenoise.load(path), str(path), tabular_module, touch_sentinel
+    )
+    # The same model inside a skops file, which holds it as bytes.
+    (member,) = [
+        name
+        for name in zipfile.ZipFile(io.BytesIO(skops_file)).namelist()
+        if name.endswith(".bin")
+    ]
+    bad_skops = _zip_replacing(skops_file, member, bad_model)
+    _assert_loads_or_one_value_error(
+        lambda: sio.loads(bad_skops, trusted=sio.get_untrusted_types(data=bad_skops)),
+        "saved state of a DenoisingAutoencoder",
+        tabular_module,
+        touch_sentinel,
+    )
+
+
+def test_a_dense_activation_in_keras_dict_form_is_one_value_error(saved_file, tmp_path):
+    model_bytes = _member(saved_file, "model.keras")
+    text = _member(model_bytes, "config.json").decode()
+    activation = {"module": "keras.activations", "class_name": "function", "config": "relu"}
+    text = text.replace('"activation": "relu"', '"activation": ' + json.dumps(activation), 1)
+    path = tmp_path / "dict.skd"
+    bad_model = _zip_replacing(model_bytes, "config.json", text)
+    path.write_bytes(_zip_replacing(saved_file, "model.keras", bad_model))
+    with pytest.raises(ValueError, match="activation is .*not a name") as info:
+        skdenoise.load(path)
+    assert type(info.value) is ValueError and str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "member, content",
+    [
+        ("estimator.json", "the file itself"),
+        ("model.keras", "the file itself"),
+        ("model.keras/config.json", "the file itself"),
+        ("model.keras/config.json", "[" * 100_000 + "]" * 100_000),
+        ("estimator.json", '{"format": ' * 100_000 + "1" + "}" * 100_000),
+    ],
+    ids=["zip-as-json", "zip-in-zip", "zip-as-config", "deep-config", "deep-json"],
+)
+def test_nested_archives_and_documents_are_one_value_error(saved_file, tmp_path, member, content):
+    content = saved_file if content == "the file itself" else content
+    if member.startswith("model.keras/"):
+        content = _zip_replacing(_member(saved_file, "model.keras"), "config.json", content)
+        member = "model.keras"
+    path = tmp_path / "nested.skd"
+    path.write_bytes(_zip_replacing(saved_file, member, content))
+    with pytest.raises(ValueError) as info:
+        skdenoise.load(path)
+    assert type(info.value) is ValueError and str(path) in str(info.value)
