@@ -157,7 +157,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     early_stopping : bool, default=False
         Stop when the validation loss (the training loss without validation)
         has not improved by `tol` for `n_iter_no_change` epochs, and keep the
-        best weights.
+        best weights. It applies to :meth:`fit` only: :meth:`partial_fit`
+        trains one epoch per call, as in scikit-learn's MLP estimators.
 
     n_iter_no_change : int, default=10
         Patience of `early_stopping`.

@@ -435,7 +435,12 @@ class TrainingCurveDisplay:
     """Training and validation loss per epoch.
 
     Plots the ``"loss"`` of a training history and, where present, its
-    ``"val_loss"``, with a marker on the epoch of the lowest validation loss.
+    ``"val_loss"``, with a marker on the epoch of the lowest validation loss
+    (see :func:`~skdenoise.model_selection.best_epoch`). Where the history
+    ends in epochs without validation, as after
+    :meth:`~skdenoise.DenoisingAutoencoder.partial_fit`, no validated epoch
+    describes the model any more: nothing is marked, and the legend says
+    since which epoch the model has not been validated.
     Use :meth:`from_estimator` with a fitted
     :class:`~skdenoise.DenoisingAutoencoder`. All parameters are stored as
     attributes.
@@ -459,11 +464,11 @@ class TrainingCurveDisplay:
         Validation loss; None when `history` has none.
 
     best_marker_ : matplotlib Line2D or None
-        Marker at the lowest validation loss; None without validation loss.
+        Marker at the lowest validation loss; None where `best_epoch_` is.
 
     best_epoch_ : int or None
         Epoch, counted from 1, of the lowest validation loss; None without
-        validation loss.
+        validation loss, or when the last epochs have none.
 
     ax_ : matplotlib Axes
         Axes with the curves.
@@ -549,11 +554,15 @@ class TrainingCurveDisplay:
         )[0]
         self.val_line_ = self.best_marker_ = self.best_epoch_ = None
         if val_loss is not None:
+            validated = np.flatnonzero(~np.isnan(val_loss))
+            label = "Validation loss"
+            if validated.size and validated[-1] + 1 < len(val_loss):
+                label += f" (none after epoch {validated[-1] + 1})"
             self.val_line_ = ax.plot(
                 epochs,
                 val_loss,
                 **_line_kwargs(
-                    {"label": "Validation loss", "color": "tab:orange", "marker": "."},
+                    {"label": label, "color": "tab:orange", "marker": "."},
                     val_loss_kwargs,
                 ),
             )[0]

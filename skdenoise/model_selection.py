@@ -100,7 +100,11 @@ def best_epoch(history, monitor="val_loss"):
 
     The one place where the best epoch of a training is decided:
     :class:`~skdenoise.display.TrainingCurveDisplay` marks it and the demo
-    reports it.
+    reports it. A history that ends in epochs without a value (NaN), such
+    as epochs of :meth:`~skdenoise.DenoisingAutoencoder.partial_fit` after
+    a validated :meth:`~skdenoise.DenoisingAutoencoder.fit`, has no best
+    epoch: its model has been trained since the last value was measured,
+    so no epoch's value describes it.
 
     Parameters
     ----------
@@ -108,7 +112,8 @@ def best_epoch(history, monitor="val_loss"):
         A history such as the ``history_`` of a fitted
         :class:`~skdenoise.DenoisingAutoencoder` or of a Keras ``History``,
         or directly the per-epoch values to search. NaN and infinite values
-        (epochs without validation, a diverged epoch) are ignored.
+        (epochs without validation, a diverged epoch) are ignored, except
+        that NaN values at the end leave no best epoch.
 
     monitor : str, default="val_loss"
         The key of `history` to search, when it is a dict.
@@ -117,8 +122,8 @@ def best_epoch(history, monitor="val_loss"):
     -------
     epoch : int or None
         The epoch of the lowest value, counted from 1; the first such epoch
-        on ties. None when there is no finite value, or no `monitor` in
-        `history`.
+        on ties. None when there is no finite value, no `monitor` in
+        `history`, or when the last value is NaN.
 
     value : float or None
         The lowest value; None with `epoch`.
@@ -134,13 +139,15 @@ def best_epoch(history, monitor="val_loss"):
     (2, 0.4)
     >>> best_epoch({"loss": [0.3]})
     (None, None)
+    >>> best_epoch([0.3, 0.2, float("nan")])
+    (None, None)
     """
     values = history.get(monitor) if isinstance(history, dict) else history
     if values is None:
         return None, None
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     finite = np.isfinite(values)
-    if not finite.any():
+    if not finite.any() or np.isnan(values[-1]):
         return None, None
     best = int(np.argmin(np.where(finite, values, np.inf)))
     return best + 1, float(values[best])

@@ -387,7 +387,14 @@ def test_training_curve_display_after_fit_then_partial_fit(tmp_path):
     assert np.isnan(dae.history_["val_loss"][2])
     display = TrainingCurveDisplay.from_estimator(dae)
     np.testing.assert_allclose(display.val_line_.get_ydata(), dae.history_["val_loss"])
-    assert display.best_epoch_ in (1, 2)
+    # The model of the validated epochs has been trained since: none is
+    # marked as best, and the legend says since when it is unvalidated.
+    assert display.best_epoch_ is None and display.best_marker_ is None
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert legend == ["Training loss", "Validation loss (none after epoch 2)"]
+    # A later validated fit describes the model again.
+    dae.set_params(warm_start=True, epochs=1).fit(X)
+    assert TrainingCurveDisplay.from_estimator(dae).best_epoch_ is not None
     dae.save(tmp_path / "dae.skd")
     np.testing.assert_array_equal(
         skdenoise.load(tmp_path / "dae.skd").history_["val_loss"], dae.history_["val_loss"]

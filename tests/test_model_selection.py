@@ -57,11 +57,19 @@ def test_best_epoch_ignores_non_finite_values():
     assert best_epoch([np.nan, np.inf]) == (None, None)
 
 
+def test_best_epoch_is_none_when_the_last_epochs_were_not_validated():
+    assert best_epoch([0.3, 0.2, np.nan]) == (None, None)
+    assert best_epoch([np.nan, 0.3, 0.2]) == (3, 0.2)
+    assert best_epoch({"loss": [0.4, 0.3], "val_loss": [0.2, np.nan]}) == (None, None)
+
+
 def test_append_history_pads_missing_keys_with_nan():
     fit = {"loss": [0.5, 0.4], "val_loss": [0.6, 0.5]}
     partial = {"loss": [0.3]}
     merged = append_history(append_history({}, 0, fit), 2, partial)
     assert merged["loss"] == [0.5, 0.4, 0.3]
     np.testing.assert_array_equal(merged["val_loss"], [0.6, 0.5, np.nan])
-    assert best_epoch(merged) == (2, 0.5)
+    # The model has been trained since its last validation.
+    assert best_epoch(merged) == (None, None)
+    assert best_epoch(append_history(merged, 3, fit)) == (2, 0.5)
     np.testing.assert_array_equal(append_history(partial, 1, fit)["val_loss"], [np.nan, 0.6, 0.5])
