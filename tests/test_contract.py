@@ -1,0 +1,264 @@
+"""Every configuration agrees on every output path, or refuses clearly.
+
+The contract matrix: each row of ``ROWS`` is a configuration, each test
+function a column, an output path applied to every row (as scikit-learn's
+``check_estimator`` applies each check to every estimator). Every cell
+gives the in-process answer (bitwise where the path only moves the model,
+to 1e-5 through ONNX) or refuses with an error naming the option, listed
+in the row's ``"refuses"``. A new option joins by adding one row.
+
+The models are tiny and fitted once per row, for the module.
+"""
+
+import contextlib
+import io
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+import skdenoise
+from skdenoise import DenoisingAutoencoder, MaskingNoiser, SaltPepperNoiser, SwapNoiser
+
+N_SAMPLES = 40
+ATOL = 1e-5
+# The parameters every row starts from; a row's "params" override them.
+BASE_PARAMS = dict(latent_dim=3, hidden_layer_sizes=(8,), epochs=1, batch_size=16, random_state=0)
+
+
+def _table():
+    return np.random.RandomState(0).uniform(size=(N_SAMPLES, 6)).astype(np.float32)
+
+
+def _images(*channels):
+    rng = np.random.RandomState(0)
+    return rng.uniform(size=(N_SAMPLES, 8, 8, *channels)).astype(np.float32)
+
+
+def _sparse():
+    table = _table()
+    table[table < 0.5] = 0
+    return sp.csr_matrix(table)
+
+
+def _frame():
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(_table(), columns=[f"f{i}" for i in range(6)])
+
+
+# One row per configuration:
+#   data: a function giving X;
+#   params: DenoisingAutoencoder parameters over BASE_PARAMS;
+#   after_fit: parameters set with set_params once fitted;
+#   output: set_output's transform container, if set;
+#   refuses: column -> regex of the ValueError naming the option refused.
+#     Columns: "fit", "transform", "inverse_transform", "save_load",
+#     "pickle", "skops", "onnx_transform", "onnx_predict", "onnx_pipeline",
+#     "clone_refit". A row refused at "fit" has no other cell.
+ROWS = {
+    "dense_codes": dict(data=_table),
+    "dense_all_hidden": dict(
+        data=_table,
+        params=dict(hidden_layer_sizes=(8, 4), features="all_hidden"),
+        refuses={"inverse_transform": r"features='all_hidden'"},
+    ),
+    # features is a transform-time option: every path follows it.
+    "dense_all_hidden_set_after_fit": dict(
+        data=_table,
+        params=dict(hidden_layer_sizes=(8, 4)),
+        after_fit=dict(features="all_hidden"),
+        refuses={"inverse_transform": r"features='all_hidden'"},
+    ),
+    "conv_all_hidden": dict(
+        data=lambda: _images(), params=dict(features="all_hidden"), refuses={"fit": "all_hidden"}
+    ),
+    "conv_grey": dict(data=lambda: _images()),
+    "conv_rgb": dict(data=lambda: _images(3)),
+    "swap_noise": dict(data=_table, params=dict(noise=SwapNoiser(0.2))),
+    "masking_noise": dict(data=_table, params=dict(noise=MaskingNoiser(0.2))),
+    "salt_pepper_noise": dict(data=_table, params=dict(noise=SaltPepperNoiser(0.1))),
+    "sparse_input": dict(data=_sparse),
+    "pandas_output": dict(data=_frame, output="pandas"),
+}
+
+
+class Case:
+    """One row, fitted: the estimator, its data and its in-process answers."""
+
+    def __init__(self, name, row):
+        self.name = name
+        self.row = row
+        self.X = row["data"]()
+        self.estimator = DenoisingAutoencoder(**{**BASE_PARAMS, **row.get("params", {})})
+        if "output" in row:
+            self.estimator.set_output(transform=row["output"])
+        with refused_or_not(self, "fit"):
+            self.estimator.fit(self.X).set_params(**row.get("after_fit", {}))
+            self.expected = answers(self.estimator, self.X)
+            return
+        self.estimator = None
+
+    @property
+    def dense_X(self):
+        """X as an ndarray of the shape it was given in, for ONNX Runtime."""
+        X = self.X.toarray() if sp.issparse(self.X) else np.asarray(self.X)
+        return X.astype(np.float32)
+
+    def refusal(self, column):
+        return self.row.get("refuses", {}).get(column)
+
+    def fitted(self):
+        """The fitted estimator; a row refused at fit has no other cell."""
+        if self.estimator is None:
+            pytest.skip(f"{self.name} is refused at fit, as checked by test_fit")
+        return self.estimator
+
+
+@contextlib.contextmanager
+def refused_or_not(case, column):
+    """Run the block; where the row refuses `column`, expect its ValueError.
+
+    The block stops at the error, so what follows the refused call inside
+    it does not run.
+    """
+    refusal = case.refusal(column)
+    if refusal is None:
+        yield
+    else:
+        with pytest.raises(ValueError, match=refusal):
+            yield
+
+
+def answers(estimator, X):
+    """What the output paths give in process, as ndarrays."""
+    return {
+        "transform": np.asarray(estimator.transform(X)),
+        "predict": np.asarray(estimator.predict(X)),
+        "score_samples": estimator.score_samples(X),
+    }
+
+
+@pytest.fixture(scope="module", params=list(ROWS), ids=list(ROWS))
+def case(request):
+    return Case(request.param, ROWS[request.param])
+
+
+def _assert_same_answers(estimator, case, exact=True):
+    assert_same = np.testing.assert_array_equal if exact else _assert_close
+    for path, value in answers(estimator, case.X).items():
+        assert_same(value, case.expected[path], err_msg=path)
+
+
+def _assert_close(actual, expected, err_msg=""):
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=ATOL, err_msg=err_msg)
+
+
+# ----------------------------------------------------------------- columns
+
+
+def test_fit(case):
+    # Fitted (or refused) by the fixture; refused rows have no estimator.
+    assert (case.estimator is None) == (case.refusal("fit") is not None)
+
+
+def test_transform_predict_and_score_samples(case):
+    estimator = case.fitted()
+    expected = case.expected
+    assert expected["transform"].shape[0] == N_SAMPLES
+    assert expected["predict"].shape == np.shape(case.X)
+    assert expected["score_samples"].shape == (N_SAMPLES,)
+    for value in expected.values():
+        assert np.all(np.isfinite(value))
+    if case.row.get("output") == "pandas":
+        codes = estimator.transform(case.X)
+        assert list(codes.columns) == list(estimator.get_feature_names_out())
+
+
+def test_inverse_transform_or_its_refusal(case):
+    estimator = case.fitted()
+    with refused_or_not(case, "inverse_transform"):
+        decoded = np.asarray(estimator.inverse_transform(case.expected["transform"]))
+        assert decoded.shape == (N_SAMPLES, estimator.n_features_in_)
+        # Decoding the codes is the second half of predict.
+        _assert_close(decoded, case.expected["predict"].reshape(N_SAMPLES, -1))
+
+
+def test_feature_names_have_the_width_of_transform(case):
+    names = case.fitted().get_feature_names_out()
+    assert len(names) == case.expected["transform"].shape[1]
+    assert len(set(names)) == len(names)
+
+
+def test_save_and_load(case):
+    estimator = case.fitted()
+    with refused_or_not(case, "save_load"):
+        buffer = io.BytesIO()
+        estimator.save(buffer)
+        buffer.seek(0)
+        _assert_same_answers(skdenoise.load(buffer), case)
+
+
+def test_pickle(case):
+    estimator = case.fitted()
+    with refused_or_not(case, "pickle"):
+        _assert_same_answers(pickle.loads(pickle.dumps(estimator)), case)
+
+
+def test_skops(case):
+    sio = pytest.importorskip("skops.io")
+    estimator = case.fitted()
+    with refused_or_not(case, "skops"):
+        data = sio.dumps(estimator)
+        loaded = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+        _assert_same_answers(loaded, case)
+
+
+def _onnx_session(model, X_sample, **kwargs):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    from skdenoise.onnx import to_onnx
+
+    onnx_model = to_onnx(model, X_sample, **kwargs)
+    return ort.InferenceSession(onnx_model.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+@pytest.mark.parametrize("method", ["transform", "predict"])
+def test_onnx_alone(case, method):
+    estimator = case.fitted()
+    with refused_or_not(case, f"onnx_{method}"):
+        session = _onnx_session(estimator, case.dense_X[:1], method=method)
+        (output,) = session.run(None, {"X": case.dense_X})
+        _assert_close(output, case.expected[method])
+
+
+def test_onnx_in_a_pipeline(case):
+    estimator = case.fitted()
+    # Pipelines take flat rows. The scaler feeds the fitted autoencoder
+    # inputs it was not fitted on: only agreement is checked here.
+    X = case.dense_X.reshape(N_SAMPLES, -1)
+    scaler = StandardScaler().fit(X)
+    features = estimator.transform(scaler.transform(X))
+    y = np.arange(N_SAMPLES) % 2
+    pipe = Pipeline(
+        [
+            ("scale", scaler),
+            ("dae", estimator),
+            ("classify", LogisticRegression().fit(features, y)),
+        ]
+    )
+    with refused_or_not(case, "onnx_pipeline"):
+        session = _onnx_session(pipe, X[:1], options={LogisticRegression: {"zipmap": False}})
+        labels, probabilities = session.run(None, {"X": X})
+        _assert_close(probabilities, pipe.predict_proba(X))
+        np.testing.assert_array_equal(labels, pipe.predict(X))
+
+
+def test_clone_and_refit_with_the_same_random_state(case):
+    estimator = case.fitted()
+    with refused_or_not(case, "clone_refit"):
+        _assert_same_answers(clone(estimator).fit(case.X), case)
