@@ -5,6 +5,9 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import QuantileTransformer, StandardScaler
 
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 BLOCKS = [
@@ -14,8 +17,12 @@ BLOCKS = [
 ]
 
 
-def _block(marker):
-    (block,) = [(page, block) for page, block in BLOCKS if marker in block]
+def _block(marker, page=None):
+    (block,) = [
+        (path, block)
+        for path, block in BLOCKS
+        if marker in block and (page is None or path.name == page)
+    ]
     return block
 
 
@@ -72,3 +79,28 @@ def test_cosine_short_fit_snippet_runs(capsys):
     # The optimizer is back at the peak, where a warm-started fit starts.
     assert abs(float(short.model_.optimizer.learning_rate) - 4e-3) < 1e-9
     assert capsys.readouterr().out == f"{short.history_['val_loss']}\n"
+
+
+def test_onnx_exportable_few_labels_recipe_runs(capsys):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    block = _block("deployed = make_pipeline(features, classifier)", page="deploying.rst")
+    namespace = _run(block, {"__name__": "user_guide"})
+    deployed, session = namespace["deployed"], namespace["session"]
+    X_test = namespace["X_test"]
+    assert deployed[0][1].transformer_list[1][1].features == "all_hidden"
+    labels, probabilities = session.run(None, {"X": X_test})
+    np.testing.assert_allclose(probabilities, deployed.predict_proba(X_test), rtol=0, atol=1e-5)
+    np.testing.assert_array_equal(labels, deployed.predict(X_test))
+    assert capsys.readouterr().out == "True\n"
+
+
+def test_the_rank_gauss_recipe_does_not_export_as_the_deploying_page_says():
+    pytest.importorskip("skl2onnx")
+    from skdenoise.onnx import to_onnx
+
+    X = np.random.RandomState(0).uniform(size=(30, 3))
+    rank_gauss = QuantileTransformer(output_distribution="normal", n_quantiles=10)
+    pipe = make_pipeline(rank_gauss, StandardScaler()).fit(X)
+    with pytest.raises(RuntimeError, match="output_distribution='normal' is not supported"):
+        to_onnx(pipe, X[:1])
