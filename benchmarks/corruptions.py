@@ -4,7 +4,7 @@ Gaussian, masking and salt-and-pepper noise at two levels each (Vincent et
 al., 2008, 2010) and none, on the MNIST sample: logistic regression on the
 codes of clean digits with paired bootstrap intervals against the plain
 autoencoder, and the PSNR of every network on every corruption. Writes
-corruptions.json, corruptions.md and corruptions_examples.png.
+corruptions.json and corruptions.md.
 """
 
 import _common
@@ -13,7 +13,6 @@ from sklearn.base import clone
 from sklearn.decomposition import PCA
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser, MaskingNoiser, SaltPepperNoiser
-from skdenoise.display import DenoisingDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
 
 CORRUPTIONS = {
@@ -132,9 +131,7 @@ def main():
         "fit_seconds": {name: seconds for name, (_, seconds) in fitted.items()},
         "history": {name: dae.history_ for name, (dae, _) in fitted.items()},
     }
-    out = args.output_dir
-    _common.write_results(out, "corruptions", results, report(results), info)
-    plot_examples(split, corrupted, denoised, out / "corruptions_examples.png")
+    _common.write_results(args.output_dir, "corruptions", results, report(results), info)
 
 
 def report(results):
@@ -182,30 +179,6 @@ def report(results):
         f"training seeds.\n\n{denoising}\nBold: the network trained on the corruption "
         f"it is tested on.\n\nFit times: {fits}.\n"
     )
-
-
-def plot_examples(split, corrupted, denoised, path):
-    """For each corruption, five digits: corrupted, then the outputs of the
-    network trained on it and of the plain autoencoder."""
-    _, first_of_class = np.unique(split.y_test, return_index=True)
-    shown = first_of_class[:5]
-    figure = _common.new_figure(figsize=(10, 4.4 * len(CORRUPTIONS) / 2))
-    subfigures = figure.subfigures(len(CORRUPTIONS) // 2, 2).ravel()
-    for subfigure, name in zip(subfigures, CORRUPTIONS, strict=True):
-        DenoisingDisplay.from_predictions(
-            split.X_test[shown],
-            corrupted[name][shown],
-            {
-                "trained\non it": denoised[name][name][shown],
-                "plain\nAE": denoised[PLAIN][name][shown],
-            },
-            n_images=len(shown),
-            ax=subfigure.subplots(4, len(shown)),
-            vmin=0.0,
-            vmax=1.0,
-        )
-        subfigure.suptitle(name)
-    _common.save_figure(figure, path, dpi=90)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,10 @@
 """One-sample latency of predict and transform, each in a fresh process.
 
-Two networks: the default dense one, on the breast-cancer table (30
-features), and the convolutional one, on MNIST digits (28×28). For each
-network and method a new Python process fits the estimator for one epoch
-(the weights do not change the cost of inference), makes a first call,
-which traces the network's function once per process and is reported on
-its own, then times N one-sample calls: median, 99th percentile and worst,
-in milliseconds, with the garbage collections of each generation during
-them (counted through ``gc.callbacks``; the gc settings are left as they
-are). The worst CPU time of a call, which waiting for a busy core does not
-count, tells the process's own stalls (a trace, a full collection) from
-the machine's.
-
-With ``--baseline PATH``, every process is run a second time with the
-skdenoise of the checkout at PATH first on the Python path, the two taking
-turns, so that a change is measured side by side under the same load.
-
-Writes latency.json and latency.md into benchmarks/results/.
-
-Usage::
-
-    python benchmarks/latency.py [--calls 1000] [--rounds 1] [--baseline PATH]
+The default dense network on breast cancer and the convolutional one on MNIST
+digits, fitted for one epoch: the first call, then the median, 99th
+percentile and worst of ``--calls`` one-sample calls, the worst CPU time and
+the gc collections (counted through ``gc.callbacks``, settings untouched).
+``--baseline PATH`` times the skdenoise of the checkout at PATH in turn.
 """
 
 import json

