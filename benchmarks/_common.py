@@ -72,10 +72,7 @@ def noisy_once(X, *, noise_factor=NOISE_FACTOR, seed=TRAIN_NOISE_SEED):
 
 
 def load_full_mnist(directory, *, n_train=None, noise_factor=NOISE_FACTOR):
-    """``X_train, X_test, X_test_noisy`` of the full MNIST, fetched if missing.
-
-    `n_train` keeps a random subset of the training digits, for quick checks.
-    """
+    """``X_train, X_test, X_test_noisy`` of the full MNIST (fetched if missing); `n_train` rows."""
     import numpy as np
 
     from skdenoise.datasets import load_mnist_idx
@@ -195,10 +192,7 @@ def fit_logistic(X, y):
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Wall seconds of every epoch, validation included, in ``times``.
-
-    With ``log_epochs=True`` it also logs each epoch's losses, for long runs.
-    """
+    """Wall seconds of every epoch, validation included, in ``times``; logs losses if asked."""
 
     def __init__(self, log_epochs=False):
         super().__init__()
@@ -252,10 +246,7 @@ def min_median_max(summary, digits=1):
 
 
 def argument_parser(doc, *, epochs=None, n_train=None, warmup=None, repeats=None):
-    """A parser with ``--output-dir`` and, given a default, the shared integer options.
-
-    Quick checks pass ``--output-dir`` so that the committed results stay.
-    """
+    """A parser with ``--output-dir`` and, given a default, the shared integer options."""
     parser = argparse.ArgumentParser(
         description=doc.split("\n\n")[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -274,7 +265,6 @@ def argument_parser(doc, *, epochs=None, n_train=None, warmup=None, repeats=None
 
 
 def machine_info():
-    """Processor, core count, load and library versions, as plain data."""
     import numpy
     import sklearn
     import tensorflow
@@ -291,17 +281,13 @@ def machine_info():
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpu": model,
         "cores": os.cpu_count(),
-        "load_average_1_5_15": _load_average(),
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "tensorflow": tensorflow.__version__,
         "keras": keras.__version__,
         "scikit-learn": sklearn.__version__,
         "numpy": numpy.__version__,
     }
-
-
-def _load_average():
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def machine_line(info):
@@ -325,19 +311,15 @@ def start():
 
 
 def write_results(output_dir, name, results, markdown, info):
-    """Write ``NAME.json`` (with ``"machine"``) and ``NAME.md`` (with the machine line).
-
-    Records the load average at the end into `info` first.
-    """
+    """``NAME.json`` (with ``"machine"``) and ``NAME.md`` (with the machine line and end load)."""
     output_dir = Path(output_dir)
-    info["load_average_1_5_15_at_end"] = _load_average()
+    info["load_average_1_5_15_at_end"] = [round(x, 2) for x in os.getloadavg()]
     write_json(output_dir / f"{name}.json", {**results, "machine": info})
     text = markdown.rstrip("\n") + f"\n\nMachine: {machine_line(info)}\n"
     write_text(output_dir / f"{name}.md", text)
 
 
 def write_json(path, data):
-    """Write `data` as indented JSON."""
     return write_text(path, json.dumps(data, indent=2) + "\n")
 
 
