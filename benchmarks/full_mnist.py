@@ -2,8 +2,8 @@
 
 Noise 0.5, 35 epochs, batch 32, 10% held out for validation; one line per
 epoch on the standard output. Fetches the IDX files into benchmarks/data/mnist
-when missing. Writes full_mnist.json, full_mnist_history.json, full_mnist.md
-and full_mnist_curve.png.
+when missing. Writes full_mnist.json (with the history), full_mnist.md and
+full_mnist_curve.png.
 """
 
 from pathlib import Path
@@ -119,7 +119,6 @@ def main():
     out, history = args.output_dir, dae.history_
     report = {"settings": settings, "results": results, "history": history}
     _common.write_results(out, "full_mnist", report, markdown_report(settings, results), info)
-    _common.write_json(out / "full_mnist_history.json", history)
     plot_curve(history, settings, out / "full_mnist_curve.png")
 
 

@@ -24,7 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
-# The goals for a fit in a process that has fitted before.
+# Goals for a fit in a process that has fitted before.
 GOALS = {"dense": 0.2, "conv": 0.5}
 
 

@@ -15,6 +15,24 @@ from pathlib import Path
 
 import _common
 import numpy as np
+from scipy.stats import ttest_rel
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.decomposition import PCA
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegressionCV
+from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import (
+    MinMaxScaler,
+    OneHotEncoder,
+    QuantileTransformer,
+    StandardScaler,
+)
+
+from skdenoise import DenoisingAutoencoder, GaussianNoiser, SwapNoiser
+from skdenoise.datasets import load_mnist_sample
 
 # Today's tables: package, item and outcome of the R ones.
 TODAYS_TABLES = {
@@ -33,7 +51,6 @@ MAX_RULE_TABLES = 8
 CONFIGS = ("gauss", "swap", "wide")
 HIDDEN_CONFIGS = ("swap", "wide")
 LABELS = (50, 100, 250, 1000, "all")
-CLASSIFIERS = ("logistic", "hgb")
 PCA_CONTENDERS = ("pca_k", "pca_95")
 UNION_CONTENDERS = (
     "raw",
@@ -47,7 +64,10 @@ AUTOENCODER_CONTENDERS = (
     *(f"hidden_{c}" for c in HIDDEN_CONFIGS),
     *UNION_CONTENDERS[1:],
 )
-HGB_CONTENDERS = ("raw", *PCA_CONTENDERS, "codes_gauss", "codes_swap")
+CONTENDERS = {
+    "logistic": ("raw", *PCA_CONTENDERS, *AUTOENCODER_CONTENDERS),
+    "hgb": ("raw", *PCA_CONTENDERS, "codes_gauss", "codes_swap"),
+}
 CHOICES = {
     "cv_autoencoder": AUTOENCODER_CONTENDERS,
     "cv_union": UNION_CONTENDERS,
@@ -96,8 +116,6 @@ def rule_tables():
 def load_table(name, max_rows, seed=0):
     """Features (DataFrame or array), labels, and the categorical columns."""
     if name == "mnist":
-        from skdenoise.datasets import load_mnist_sample
-
         X, y = load_mnist_sample(return_X_y=True)
         if len(X) > max_rows:
             rows = np.random.default_rng(seed).choice(len(X), max_rows, replace=False)
@@ -118,11 +136,6 @@ def load_table(name, max_rows, seed=0):
 
 
 def make_scaler(name, categorical):
-    from sklearn.compose import ColumnTransformer, make_column_selector
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, QuantileTransformer
-
     if name == "mnist":
         return MinMaxScaler()
     numeric = make_pipeline(
@@ -142,8 +155,6 @@ def make_scaler(name, categorical):
 
 
 def make_autoencoder(config, latent_dim, args, seed):
-    from skdenoise import DenoisingAutoencoder, GaussianNoiser, SwapNoiser
-
     noise, hidden = {
         "gauss": (GaussianNoiser(noise_factor=0.5), (256,)),
         "swap": (SwapNoiser(fraction=0.15), (256,)),
@@ -161,10 +172,6 @@ def make_autoencoder(config, latent_dim, args, seed):
 
 
 def classifier(name, seed, y):
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegressionCV
-    from sklearn.model_selection import StratifiedKFold
-
     if name == "hgb":
         return HistGradientBoostingClassifier(random_state=seed)
     counts = np.unique(y, return_counts=True)[1]
@@ -189,9 +196,6 @@ def cv_score(model):
 
 def feature_sets(name, X_fit, y_fit, X_test, categorical, args, seed, times):
     """Every contender's features for the non-test and the test rows."""
-    from sklearn.decomposition import PCA
-    from sklearn.preprocessing import StandardScaler
-
     with _common.Stopwatch() as elapsed:
         scaler = make_scaler(name, categorical).fit(X_fit)
     times["scaler"] = elapsed.seconds
@@ -229,16 +233,12 @@ def feature_sets(name, X_fit, y_fit, X_test, categorical, args, seed, times):
 
 
 def score(model, X, y, binary):
-    from sklearn.metrics import accuracy_score, roc_auc_score
-
     if binary:
         return float(roc_auc_score(y, model.predict_proba(X)[:, 1]))
     return float(accuracy_score(y, model.predict(X)))
 
 
 def labelled_rows(y, n_labels, seed):
-    from sklearn.model_selection import train_test_split
-
     if n_labels == "all" or n_labels >= len(y):
         return np.arange(len(y))
     rows, _ = train_test_split(
@@ -248,8 +248,6 @@ def labelled_rows(y, n_labels, seed):
 
 
 def run_table(name, args):
-    from sklearn.model_selection import train_test_split
-
     X, y, categorical = load_table(name, args.max_rows)
     classes = np.unique(y)
     binary = len(classes) == 2
@@ -272,8 +270,8 @@ def run_table(name, args):
         scores, cv_scores, classifier_seconds = {}, {}, {}
         for n_labels in LABELS:
             rows = labelled_rows(y_fit, n_labels, seed)
-            for model_name in CLASSIFIERS:
-                for label in contenders(model_name):
+            for model_name in CONTENDERS:
+                for label in CONTENDERS[model_name]:
                     features_fit, features_test = sets[label]
                     key = f"{n_labels}/{model_name}/{label}"
                     model = classifier(model_name, seed, y_fit[rows])
@@ -305,12 +303,6 @@ def run_table(name, args):
 # ---------------------------------------------------------------- report
 
 
-def contenders(model_name):
-    if model_name == "hgb":
-        return HGB_CONTENDERS
-    return ("raw", *PCA_CONTENDERS, *AUTOENCODER_CONTENDERS)
-
-
 def chosen(entry, prefix, kind):
     """The candidate of `kind` with the best CV score; the first of equals."""
     candidates = CHOICES[kind]
@@ -319,8 +311,6 @@ def chosen(entry, prefix, kind):
 
 def paired(a, b):
     """Mean and sd of a - b over seeds, wins/losses, paired t-test p."""
-    from scipy.stats import ttest_rel
-
     difference = np.asarray(a) - np.asarray(b)
     p = 1.0 if np.allclose(difference, 0) else float(ttest_rel(a, b).pvalue)
     return {
@@ -351,11 +341,11 @@ def summarise(results):
     summary = {}
     for name, result in results.items():
         for n_labels in LABELS:
-            for model_name in CLASSIFIERS:
+            for model_name in CONTENDERS:
                 prefix = f"{n_labels}/{model_name}/"
                 per = {
                     label: [entry["scores"][prefix + label] for entry in result["seeds"].values()]
-                    for label in contenders(model_name)
+                    for label in CONTENDERS[model_name]
                 }
                 picks = {}
                 if model_name == "logistic":
@@ -440,7 +430,7 @@ def markdown_report(results, summary, args, command):
             f"{result['n_classes']} classes, {result['metric']}, k = "
             f"{result['latent_dim']}\n"
         )
-        for model_name in CLASSIFIERS:
+        for model_name in CONTENDERS:
             entries = [summary[f"{name}/{n}/{model_name}"] for n in LABELS]
             rows = [
                 [label, str(result["n_features"].get(label, ""))]

@@ -64,19 +64,11 @@ def run_dataset(name, args):
         args.latent_dim, args.epochs, args.seed, X.shape[1]
     ).items():
         start = time.perf_counter()
-        scores = cross_validate(
-            pipeline, X, y, cv=folds, scoring="accuracy", return_estimator=True
-        )
+        scores = cross_validate(pipeline, X, y, cv=folds, scoring="accuracy")
         entry = {
             "accuracy": [float(a) for a in scores["test_score"]],
             "fit_seconds": [float(t) for t in scores["fit_time"]],
         }
-        autoencoders = [
-            step for estimator in scores["estimator"] for step in _autoencoders_in(estimator)
-        ]
-        if autoencoders:
-            entry["loss_"] = sorted({dae.loss_ for dae in autoencoders})
-            entry["architecture_"] = sorted({dae.architecture_ for dae in autoencoders})
         result["pipelines"][pipeline_name] = entry
         accuracy = np.array(entry["accuracy"])
         _common.log(
@@ -84,17 +76,6 @@ def run_dataset(name, args):
             f"± {accuracy.std():.4f} ({time.perf_counter() - start:.0f} s)"
         )
     return result
-
-
-def _autoencoders_in(pipeline):
-    from skdenoise import DenoisingAutoencoder
-
-    for step in pipeline.named_steps.values():
-        if isinstance(step, DenoisingAutoencoder):
-            yield step
-        for _, part in getattr(step, "transformer_list", []):
-            if isinstance(part, DenoisingAutoencoder):
-                yield part
 
 
 def markdown_report(results, args):
