@@ -371,20 +371,12 @@ def cell(test):
 
 def overall(results, summary, comparison, model_name):
     """Over every (table, seed): cases better / equal / worse, per L."""
+    a, b = comparison
     cells = []
     for n in LABELS:
-        differences = np.concatenate(
-            [
-                np.subtract(
-                    *(summary[f"{name}/{n}/{model_name}"]["scores"][c] for c in comparison)
-                )
-                for name in results
-            ]
-        )
-        cells.append(
-            f"{(differences > 0).sum()}/{(differences == 0).sum()}/{(differences < 0).sum()} "
-            f"(mean {differences.mean():+.3f})"
-        )
+        scores = [summary[f"{name}/{n}/{model_name}"]["scores"] for name in results]
+        d = np.concatenate([np.subtract(s[a], s[b]) for s in scores])
+        cells.append(f"{(d > 0).sum()}/{(d == 0).sum()}/{(d < 0).sum()} (mean {d.mean():+.3f})")
     return cells
 
 
