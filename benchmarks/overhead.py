@@ -2,12 +2,10 @@
 
 One-epoch fits, taking turns in a process that has fitted before: dense on
 breast cancer and conv on the 8x8 digits, latent 8. Bare Keras is the same
-network and data through ``Model.fit``. Also the first fit in fresh processes
-and a profile of one conv fit by phase. Writes overhead.json and overhead.md.
+network and data through ``Model.fit``. Also the first fit in fresh
+processes. Writes overhead.json and overhead.md.
 """
 
-import cProfile
-import pstats
 import subprocess
 import sys
 import textwrap
@@ -132,36 +130,6 @@ def fresh_fits(kinds, repeats):
     return seconds
 
 
-def conv_fit_profile(X):
-    """Where a warm conv fit's time goes, by phase, in seconds."""
-    fit_skdenoise(X, 0)
-    profile = cProfile.Profile()
-    profile.enable()
-    start = time.perf_counter()
-    fit_skdenoise(X, 1)
-    total = time.perf_counter() - start
-    profile.disable()
-    stats = pstats.Stats(profile).stats
-    phases = {
-        "building the model and its optimizer": "_build_model",
-        "training steps (the arithmetic)": "train",
-        "precise batch-norm statistics": "set_population_statistics",
-        "validation": "_evaluate",
-        "input checks": "validate_samples",
-    }
-    cumulative = {}
-    for phase, function in phases.items():
-        cumulative[phase] = sum(
-            value[3]
-            for (path, _, name), value in stats.items()
-            if name == function and "skdenoise" in path
-        )
-        if not cumulative[phase]:
-            _common.log(f"profile: no call of {function} seen; its phase reads 0")
-    cumulative["everything else"] = total - sum(cumulative.values())
-    return total, cumulative
-
-
 def main():
     parser = _common.argument_parser(__doc__, repeats=15)
     parser.add_argument("--fresh-repeats", type=int, default=3, help="first fits in new processes")
@@ -170,7 +138,6 @@ def main():
     data = workloads()
     warm = warm_fits(data, args.repeats)
     fresh = fresh_fits(data, args.fresh_repeats)
-    profile_total, profile = conv_fit_profile(data["conv"])
 
     results = {
         "repeats": args.repeats,
@@ -184,7 +151,6 @@ def main():
             f"{name} / {kind}": _common.seconds_summary(seconds)
             for (name, kind), seconds in fresh.items()
         },
-        "conv_fit_profile_seconds": {"total": profile_total, **profile},
     }
     rows = []
     for kind in data:
@@ -196,10 +162,6 @@ def main():
     fresh_rows = [
         [kind, name, *(f"{v:.2f}" for v in _common.seconds_summary(seconds).values())]
         for (name, kind), seconds in fresh.items()
-    ]
-    profile_rows = [
-        [phase, f"{seconds:.3f}", f"{seconds / profile_total:.0%}"]
-        for phase, seconds in profile.items()
     ]
     markdown = (
         "# Fixed cost per fit\n\n"
@@ -213,8 +175,6 @@ def main():
         f"## First fit in a fresh process ({args.fresh_repeats} processes, "
         "seconds, imports not counted)\n\n"
         + _common.markdown_table(["data", "contender", "min", "median", "max"], fresh_rows)
-        + f"\n## Where a warm conv fit's {profile_total:.2f} s go (one profiled fit)\n\n"
-        + _common.markdown_table(["phase", "seconds", "share"], profile_rows)
     )
     _common.write_results(args.output_dir, "overhead", results, markdown, info)
     print(markdown)
