@@ -165,6 +165,7 @@ html_theme_options = {
 html_sidebars = {
     "index": [],
     "getting_started": [],
+    "benchmarks": [],
 }
 html_show_sourcelink = False
 # The user guide was one page, user_guide.html: that address still leads to
