@@ -121,6 +121,108 @@ def build_conv_autoencoder(image_shape, latent_dim, *, output_activation, seed):
     return _join(encoder, decoder, image_shape)
 
 
+# Dilation rates of the fully convolutional network's 3x3 layers, encoder
+# then decoder: a receptive field of 35 pixels at the cost of 8 layers.
+FULLY_CONV_DILATIONS = ((1, 2, 3, 4), (3, 2, 1))
+FULLY_CONV_FILTERS = 32
+
+
+def build_fully_conv_denoiser(n_channels, latent_dim, *, seed):
+    """Build the fully convolutional residual denoiser, for images of any size.
+
+    Encoder: 3x3 ReLU convolutions of 32 channels with dilation rates 1, 2,
+    3, 4, then a 1x1 ReLU convolution of `latent_dim` channels named
+    ``"latent"``. Decoder: a 1x1 ReLU convolution back to 32 channels, 3x3
+    ReLU convolutions with dilation rates 3, 2, 1, and a linear 3x3
+    convolution that predicts the noise. The model outputs its input minus
+    the predicted noise (residual learning, as in DnCNN). Every layer has
+    stride 1 and "same" padding and there is no batch normalisation, so any
+    height and width work and each output pixel depends only on the input
+    within :func:`receptive_radius` pixels of it.
+
+    Parameters
+    ----------
+    n_channels : int
+        Channels of the images.
+
+    latent_dim : int
+        Channels of the ``"latent"`` layer.
+
+    seed : int
+        Seed of the weight initializers.
+
+    Returns
+    -------
+    model : keras.Model
+        Denoiser of input shape ``(None, None, n_channels)`` whose layers
+        named ``"encoder"`` and ``"decoder"`` are its two halves.
+    """
+    import keras
+    from keras import layers
+
+    seeds = _SeedSequence(seed)
+    encoder_dilations, decoder_dilations = FULLY_CONV_DILATIONS
+
+    def conv(filters, dilation, kernel_size=3, activation="relu", **kwargs):
+        return layers.Conv2D(
+            filters,
+            kernel_size,
+            padding="same",
+            dilation_rate=dilation,
+            activation=activation,
+            kernel_initializer=seeds.glorot(),
+            **kwargs,
+        )
+
+    image_shape = (None, None, n_channels)
+    encoder = keras.Sequential(
+        [
+            keras.Input(shape=image_shape),
+            *[conv(FULLY_CONV_FILTERS, dilation) for dilation in encoder_dilations],
+            conv(latent_dim, 1, kernel_size=1, name="latent"),
+        ],
+        name=ENCODER_NAME,
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input(shape=(None, None, latent_dim)),
+            conv(FULLY_CONV_FILTERS, 1, kernel_size=1),
+            *[conv(FULLY_CONV_FILTERS, dilation) for dilation in decoder_dilations],
+            conv(n_channels, 1, activation="linear", name="noise"),
+        ],
+        name=DECODER_NAME,
+    )
+    inputs = keras.Input(shape=image_shape)
+    denoised = layers.Subtract(name="denoised")([inputs, decoder(encoder(inputs))])
+    return keras.Model(inputs, denoised, name=AUTOENCODER_NAME)
+
+
+def receptive_radius(model):
+    """Pixels on each side of an output pixel that it depends on.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A network of stride-1 convolutions, such as the one of
+        :func:`build_fully_conv_denoiser`; nested models are walked.
+
+    Returns
+    -------
+    radius : int
+    """
+    radius = 0
+    for layer in model.layers:
+        if hasattr(layer, "layers"):
+            radius += receptive_radius(layer)
+        elif type(layer).__name__ == "Conv2D":
+            config = layer.get_config()
+            radius += max(
+                dilation * (size // 2)
+                for dilation, size in zip(config["dilation_rate"], config["kernel_size"])
+            )
+    return radius
+
+
 def build_dense_autoencoder(
     n_features, latent_dim, hidden_layer_sizes, *, output_activation, seed
 ):
@@ -202,12 +304,14 @@ def build_compiled_autoencoder(
 
     Parameters
     ----------
-    architecture : {"conv", "dense"}
-        :func:`build_conv_autoencoder` or :func:`build_dense_autoencoder`.
+    architecture : {"conv", "fully_conv", "dense"}
+        :func:`build_conv_autoencoder`, :func:`build_fully_conv_denoiser` or
+        :func:`build_dense_autoencoder`.
 
     input_shape : tuple of int
-        Shape of one sample: ``(height, width, channels)`` for ``"conv"``,
-        ``(n_features,)`` for ``"dense"``.
+        Shape of one sample: ``(height, width, channels)`` for ``"conv"``
+        (only the channels count for ``"fully_conv"``), ``(n_features,)``
+        for ``"dense"``.
 
     latent_dim : int
         Size of the code.
@@ -241,7 +345,14 @@ def build_compiled_autoencoder(
     if output_activation == "auto":
         output_activation = "sigmoid" if loss == "binary_crossentropy" else "linear"
     with _distribution_scope(distribution_strategy):
-        if architecture == "conv":
+        if architecture == "fully_conv":
+            if output_activation != "linear":
+                raise ValueError(
+                    "architecture='fully_conv' subtracts the predicted noise from its "
+                    f"input, so its output is linear; got output_activation={output_activation!r}."
+                )
+            model = build_fully_conv_denoiser(input_shape[-1], latent_dim, seed=seed)
+        elif architecture == "conv":
             model = build_conv_autoencoder(
                 input_shape, latent_dim, output_activation=output_activation, seed=seed
             )
@@ -315,6 +426,8 @@ def build_features_model(model, output):
         outputs.append(x)
     read = [outputs[index] for index in output.read]
     result = read[0] if len(read) == 1 else layers.Concatenate()(read)
+    if output.spatial_mean:
+        result = layers.GlobalAveragePooling2D()(result)
     return keras.Model(inputs, result, name="features")
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import functools
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,9 +26,10 @@ from ._backend import require_tensorflow
 from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
 from ._features import FEATURES, check_features, check_hidden_layer_sizes, transform_output
 from ._input import (
-    dense_rows,
+    network_batch,
     reject_time_dtypes,
     resolve_image_shape,
+    validate_inference_samples,
     validate_samples,
     validate_target,
     warn_if_unscaled_pixels,
@@ -307,7 +309,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "noise": [HasMethods(["fit", "transform"]), None],
         "score_noise": [HasMethods(["fit", "transform"]), None],
-        "architecture": [StrOptions({"auto", "conv", "dense"})],
+        "architecture": [StrOptions({"auto", "conv", "dense", "fully_conv"})],
         "image_shape": [tuple, list, None],
         "hidden_layer_sizes": [tuple, list],
         "features": [StrOptions(set(FEATURES))],
@@ -534,6 +536,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         loss = training_loss(
             self.loss,
             X if y is None else y,
+            architecture=self.architecture,
             fitted_loss=None if first_call else self.loss_,
             name="X (the clean target)" if y is None else "y",
         )
@@ -772,7 +775,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         True
         """
         X = self._validate_for_inference(X)
-        return -self._sample_losses(X, X) / X.shape[1]
+        return -self._sample_losses(X, X) / math.prod(X.shape[1:])
 
     def _sample_losses(self, X, target, noise=None):
         """Sum of the `loss_` of every sample's reconstruction, in batches."""
@@ -789,12 +792,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _validate_for_inference(self, X):
         """`X` validated as flat float32 rows, dense or sparse."""
         check_is_fitted(self)
-        X, _ = validate_samples(self, X, reset=False, fitted_image_shape=self.image_shape_)
-        return X
+        return validate_inference_samples(self, X)
 
     def _model_input_shape(self):
         """Shape of one sample as the network takes it."""
-        return self.image_shape_ if self.architecture_ == "conv" else (self.n_features_in_,)
+        return self.image_shape_ if self.architecture_ != "dense" else (self.n_features_in_,)
 
     def _run_batched(self, part, X):
         """Apply one of the Keras models to `X` in bounded batches.
@@ -808,8 +810,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         step = self.inference_batch_size
         output = None
         for start in range(0, X.shape[0], step):
-            batch = dense_rows(X[start : start + step]).reshape(-1, *input_shape)
-            batch = function(tf.constant(batch)).numpy()
+            batch = network_batch(X[start : start + step], input_shape)
+            batch = np.asarray(function(tf.constant(batch)))
             if output is None:
                 if len(batch) == X.shape[0]:
                     return batch
@@ -827,10 +829,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         function = self._inference_functions.get(key)
         if function is None:
             from ._architectures import network_for
-            from ._inference import NetworkFunction
+            from ._inference import inference_function
 
             network = network_for(self.model_, part)
-            function = self._inference_functions[key] = NetworkFunction(network)
+            function = self._inference_functions[key] = inference_function(network)
         return function, function.input_shape
 
     # ------------------------------------------------------------ persistence

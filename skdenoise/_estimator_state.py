@@ -125,7 +125,13 @@ def _check_outputs(estimator, legacy_width):
         if estimator.architecture_ == "conv"
         else (estimator.n_features_in_,)
     )
-    if input_shape != expected or math.prod(input_shape) != estimator.n_features_in_:
+    if estimator.architecture_ == "fully_conv" and estimator.image_shape_ is not None:
+        # Any height and width: only the channels are fixed.
+        expected = (None, None, estimator.image_shape_[2])
+        consistent = math.prod(estimator.image_shape_) == estimator.n_features_in_
+    else:
+        consistent = math.prod(input_shape) == estimator.n_features_in_
+    if input_shape != expected or not consistent:
         raise ValueError(
             f"The file's model takes samples of shape {input_shape}, but its "
             f"fitted attributes say {expected}."
@@ -263,7 +269,9 @@ _FITTED_CHECKS = {
         value is None
         or (isinstance(value, list) and len(value) == 3 and all(_is_int(v, 1) for v in value))
     ),
-    "architecture_": lambda value: isinstance(value, str) and value in ("conv", "dense"),
+    "architecture_": lambda value: (
+        isinstance(value, str) and value in ("conv", "dense", "fully_conv")
+    ),
     "loss_": lambda value: isinstance(value, str) and value in LOSS_NAMES.values(),
     "_seeds": lambda value: (
         isinstance(value, dict)

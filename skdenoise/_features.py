@@ -46,6 +46,10 @@ class FeatureKind:
 
     refusal : str, default=""
         Why other architectures cannot compute it, and what to use instead.
+
+    spatial_mean : bool, default=False
+        Whether the output read is a map of the image's size, averaged over
+        height and width into one vector per image.
     """
 
     architectures: tuple
@@ -54,6 +58,7 @@ class FeatureKind:
     read_all: bool
     network: str = None
     refusal: str = ""
+    spatial_mean: bool = False
 
 
 def _encoder_layers(encoder, decoder):
@@ -65,23 +70,37 @@ def _hidden_layers(encoder, decoder):
     return [*encoder.layers, *decoder.layers[:-1]]
 
 
-# What DenoisingAutoencoder.transform returns: the code, or the activations
-# of every hidden layer of the dense network concatenated, from the input
-# towards the output.
+# What DenoisingAutoencoder.transform returns, for each value of `features`,
+# one kind per group of architectures: the code; for the fully convolutional
+# network, its latent map averaged over the image, one width for every image
+# size (it cannot be decoded back into an image); or the activations of every
+# hidden layer of the dense network concatenated, from the input towards the
+# output.
 FEATURE_KINDS = {
-    "latent": FeatureKind(
-        architectures=("conv", "dense"),
-        decodable=True,
-        layers=_encoder_layers,
-        read_all=False,
-        network=ENCODER_NAME,
+    "latent": (
+        FeatureKind(
+            architectures=("conv", "dense"),
+            decodable=True,
+            layers=_encoder_layers,
+            read_all=False,
+            network=ENCODER_NAME,
+        ),
+        FeatureKind(
+            architectures=("fully_conv",),
+            decodable=False,
+            layers=_encoder_layers,
+            read_all=False,
+            spatial_mean=True,
+        ),
     ),
-    "all_hidden": FeatureKind(
-        architectures=("dense",),
-        decodable=False,
-        layers=_hidden_layers,
-        read_all=True,
-        refusal="Use features='latent' for images, or architecture='dense'.",
+    "all_hidden": (
+        FeatureKind(
+            architectures=("dense",),
+            decodable=False,
+            layers=_hidden_layers,
+            read_all=True,
+            refusal="Use features='latent' for images, or architecture='dense'.",
+        ),
     ),
 }
 FEATURES = tuple(FEATURE_KINDS)
@@ -107,6 +126,12 @@ class TransformOutput:
 
     network : str or None
         Name of the part of the model that computes it whole, if any.
+
+    spatial_mean : bool
+        Whether the output read is averaged over height and width.
+
+    decodable : bool
+        Whether :meth:`DenoisingAutoencoder.inverse_transform` takes it.
     """
 
     features: str
@@ -114,15 +139,13 @@ class TransformOutput:
     read: tuple
     widths: tuple
     network: str = None
+    spatial_mean: bool = False
+    decodable: bool = True
 
     @property
     def width(self):
         """Number of columns ``transform`` returns."""
         return sum(self.widths)
-
-    @property
-    def decodable(self):
-        return FEATURE_KINDS[self.features].decodable
 
     def feature_names(self, prefix):
         """Names of the columns, for ``get_feature_names_out``.
@@ -178,25 +201,30 @@ def transform_output(estimator, features=None):
     """
     model = estimator.model_
     features = estimator.features if features is None else features
-    check_features(features, estimator.architecture_)
-    kind = FEATURE_KINDS[features]
+    kind = check_features(features, estimator.architecture_)
     layers = kind.layers(model.get_layer(ENCODER_NAME), model.get_layer(DECODER_NAME))
     read = tuple(range(len(layers))) if kind.read_all else (len(layers) - 1,)
-    widths = tuple(math.prod(layers[index].output.shape[1:]) for index in read)
-    return TransformOutput(features, layers, read, widths, kind.network)
+    shapes = [layers[index].output.shape[1:] for index in read]
+    widths = tuple(shape[-1] if kind.spatial_mean else math.prod(shape) for shape in shapes)
+    return TransformOutput(
+        features, layers, read, widths, kind.network, kind.spatial_mean, kind.decodable
+    )
 
 
 def check_features(features, architecture):
-    """Raise if `features` cannot be computed by the fitted `architecture`."""
-    kind = FEATURE_KINDS.get(features) if isinstance(features, str) else None
-    if kind is None:
+    """Return the kind of `features` that the fitted `architecture` computes, or raise."""
+    kinds = FEATURE_KINDS.get(features, ()) if isinstance(features, str) else ()
+    if not kinds:
         raise ValueError(f"features must be one of {FEATURES}; got {features!r}.")
-    if architecture not in kind.architectures:
-        raise ValueError(
-            f"features={features!r} is computed by the "
-            f"{' or '.join(kind.architectures)} network only, but the "
-            f"architecture is {architecture!r}. {kind.refusal}"
-        )
+    for kind in kinds:
+        if architecture in kind.architectures:
+            return kind
+    architectures = [name for kind in kinds for name in kind.architectures]
+    raise ValueError(
+        f"features={features!r} is computed by the "
+        f"{' or '.join(architectures)} network only, but the "
+        f"architecture is {architecture!r}. {kinds[0].refusal}"
+    )
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes):

@@ -41,3 +41,24 @@ class NetworkFunction:
     def __call__(self, inputs):
         """Outputs for a batch of `inputs`, a float32 tensor."""
         return self._function(inputs)
+
+
+def inference_function(network):
+    """The function :class:`DenoisingAutoencoder` calls to run `network`.
+
+    A :class:`NetworkFunction`; for a network of images of any height and
+    width, wrapped to run in bounded batches and tiles (see
+    :mod:`skdenoise._tiling`).
+    """
+    from ._architectures import receptive_radius
+    from ._tiling import TiledFunction
+
+    function = NetworkFunction(network)
+    if len(function.input_shape) != 3 or function.input_shape[0] is not None:
+        return function
+    image_to_image = len(network.output_shape) == 4
+    return TiledFunction(
+        lambda images: function(tf.constant(images)).numpy(),
+        function.input_shape,
+        radius=receptive_radius(network) if image_to_image else None,
+    )

@@ -162,9 +162,9 @@ def resolve_image_shape(
     n_features : int
         Number of values in one sample.
 
-    architecture : {"auto", "conv", "dense"}
-        The estimator's `architecture` parameter; ``"conv"`` where the
-        samples must be images.
+    architecture : {"auto", "conv", "fully_conv", "dense"}
+        The estimator's `architecture` parameter; ``"conv"`` or
+        ``"fully_conv"`` where the samples must be images.
 
     n_samples : int or None, default=None
         Number of samples, to recognise a single image or a channels-first
@@ -197,7 +197,7 @@ def resolve_image_shape(
         return as_image_shape(sample_shape)
     side = math.isqrt(n_features)
     is_square = side * side == n_features
-    if architecture == "conv":
+    if architecture in ("conv", "fully_conv"):
         if not is_square:
             raise ValueError(
                 f"{input_name} must be images, but its {n_features} features "
@@ -351,6 +351,93 @@ def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name
     )
 
 
+def validate_inference_samples(estimator, X, input_name="X"):
+    """Validate `X` given to a fitted estimator's inference methods.
+
+    Parameters
+    ----------
+    estimator : DenoisingAutoencoder
+        Fitted.
+
+    X : {array-like, DataFrame}
+        Samples.
+
+    input_name : str, default="X"
+        Name of `X` in error messages.
+
+    Returns
+    -------
+    X : ndarray or CSR matrix of float32
+        Flat rows, dense or sparse; for the fully convolutional network,
+        images of shape ``(n_samples, height, width, channels)`` of any
+        height and width.
+    """
+    if estimator.architecture_ != "fully_conv":
+        X, _ = validate_samples(
+            estimator,
+            X,
+            reset=False,
+            fitted_image_shape=estimator.image_shape_,
+            input_name=input_name,
+        )
+        return X
+    return validate_any_size_images(X, estimator.image_shape_, input_name)
+
+
+def validate_any_size_images(X, image_shape, input_name="X"):
+    """Validate images of any height and width, with the fitted channels.
+
+    Parameters
+    ----------
+    X : array-like
+        Images of shape ``(n_samples, height, width[, channels])``, or flat
+        rows of images of the fitted `image_shape`.
+
+    image_shape : tuple of (int, int, int)
+        Shape of the images seen in fit; only its channels bind other sizes.
+
+    input_name : str, default="X"
+        Name of `X` in error messages.
+
+    Returns
+    -------
+    images : ndarray of float32 of shape (n_samples, height, width, channels)
+    """
+    reject_time_dtypes(X, input_name)
+    if sp.issparse(X):
+        X = X.toarray()
+    X = check_array(
+        X, dtype=np.float32, allow_nd=True, ensure_min_features=1, input_name=input_name
+    )
+    channels = image_shape[2]
+    if X.ndim == 2:
+        # Flat rows can only be read in the shape seen in fit.
+        check_sample_shape(None, image_shape, full_shape=X.shape, input_name=input_name)
+        return X.reshape(-1, *image_shape)
+    if X.ndim == 3 and channels == 1:
+        X = X[..., np.newaxis]
+    if X.ndim != 4 or X.shape[3] != channels:
+        grey = " or (n_samples, height, width)" if channels == 1 else ""
+        raise ValueError(
+            f"{input_name} has shape {X.shape}, but the estimator was fitted on "
+            f"images of {channels} channels: give images of shape (n_samples, "
+            f"height, width, {channels}){grey}, of any height and width."
+        )
+    if min(X.shape[1:3]) < 1:
+        raise ValueError(f"{input_name} of shape {X.shape} has images without pixels.")
+    return X
+
+
+def network_batch(X, input_shape):
+    """A slice of validated samples as a float32 batch of the network's input.
+
+    Flat rows are reshaped to `input_shape`; images of any size, for a
+    network whose `input_shape` leaves height and width free, pass as they are.
+    """
+    batch = dense_rows(X)
+    return batch.reshape(-1, *input_shape) if batch.ndim == 2 else batch
+
+
 def warn_if_unscaled_pixels(X, input_name="X"):
     """Warn when images hold 8-bit pixel values rather than values in [0, 1]."""
     values = X.data if hasattr(X, "tocsr") else X
@@ -386,12 +473,13 @@ def validate_target(y, X_flat):
         return None
     y = check_array(y, accept_sparse="csr", dtype=np.float32, allow_nd=True, input_name="y")
     check_consistent_length(X_flat, y)
+    n_values = math.prod(X_flat.shape[1:])
     if y.ndim > 2:
         y = y.reshape(y.shape[0], -1)
-    if y.shape[1] != X_flat.shape[1]:
+    if y.shape[1] != n_values:
         raise ValueError(
-            f"y must hold the clean version of X: {X_flat.shape[1]} values per "
+            f"y must hold the clean version of X: {n_values} values per "
             f"sample, like X; got {y.shape[1]}. A one-dimensional y (class "
             "labels) is ignored."
         )
-    return y
+    return y.reshape(X_flat.shape) if X_flat.ndim > 2 else y

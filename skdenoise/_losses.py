@@ -46,7 +46,7 @@ def resolve_loss(loss, y):
     return LOSS_NAMES[loss]
 
 
-def training_loss(loss, y, *, fitted_loss, name):
+def training_loss(loss, y, *, architecture="auto", fitted_loss, name):
     """Return the Keras name of the loss a fit trains on, checked against `y`.
 
     Parameters
@@ -57,6 +57,11 @@ def training_loss(loss, y, *, fitted_loss, name):
 
     y : ndarray
         Clean targets of this fit.
+
+    architecture : str, default="auto"
+        The estimator's `architecture`. The fully convolutional network's
+        residual output is not confined to [0, 1]: ``"auto"`` resolves to
+        the squared error for it, and binary cross-entropy is refused.
 
     fitted_loss : str or None
         The loss of the model that this fit continues; None for a first fit,
@@ -70,6 +75,15 @@ def training_loss(loss, y, *, fitted_loss, name):
     name : str
         One of the values of ``LOSS_NAMES``.
     """
+    if architecture == "fully_conv":
+        if loss != "auto" and LOSS_NAMES[loss] == "binary_crossentropy":
+            raise ValueError(
+                f"loss={loss!r} needs outputs in [0, 1], but architecture='fully_conv' "
+                "outputs its input minus the predicted noise, which is not bounded; "
+                "use loss='auto' or 'mean_squared_error'."
+            )
+        if loss == "auto":
+            loss = "mean_squared_error"
     resolved = resolve_loss(loss, y) if fitted_loss is None else fitted_loss
     check_targets_in_loss_domain(
         y,

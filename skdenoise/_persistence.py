@@ -52,6 +52,7 @@ _ALLOWED_KERAS_CLASSES = frozenset(
         "Cropping2D",
         "Flatten",
         "Reshape",
+        "Subtract",
         "Dense",
         "Adam",
         "GlorotUniform",
