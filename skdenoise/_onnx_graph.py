@@ -58,14 +58,15 @@ class NetworkEmitter:
         Name of the current tensor, of shape ``(batch, *shape)`` in Keras's
         terms (channels-first in the graph when 4-dimensional).
 
-    shape : tuple of int
-        Keras shape of the current tensor, without the batch axis.
+    shape : tuple of int or None
+        Keras shape of the current tensor, without the batch axis; None for
+        a height or width left free, for fully convolutional networks.
     """
 
     def __init__(self, writer, name, shape):
         self.writer = writer
         self.name = name
-        self.shape = tuple(int(size) for size in shape)
+        self.shape = _sizes(shape)
 
     # ----------------------------------------------------------- public
 
@@ -139,7 +140,37 @@ class NetworkEmitter:
         _require(layer, config, "data_format", {None, "channels_last"})
         output_shape = tuple(layer.compute_output_shape((None, *self.shape))[1:])
         emit(layer, config)
-        self.shape = tuple(int(size) for size in output_shape)
+        self.shape = _sizes(output_shape)
+
+    def any_size_images_to_model(self, channels):
+        """From images ``(batch, height, width[, channels])`` of any size to channels first."""
+        if len(self.shape) == 2:
+            axes = self._int64([3], "channel_axis")
+            self.name = self.writer.node("Unsqueeze", [self.name, axes], "unsqueeze")
+            self.shape = (*self.shape, channels)
+        self._to_channels_first()
+
+    def any_size_images_to_sample(self, sample_rank):
+        """Back to images of `sample_rank` dimensions (2 for grey without channels)."""
+        self._to_channels_last()
+        if sample_rank == 2:
+            axes = self._int64([3], "channel_axis")
+            self.name = self.writer.node("Squeeze", [self.name, axes], "squeeze")
+            self.shape = self.shape[:2]
+
+    def subtracted_from(self, name):
+        """The tensor `name` minus the current one, as Keras's ``Subtract``."""
+        self.name = self.writer.node("Sub", [name, self.name], "subtract")
+
+    def spatial_mean(self):
+        """Average the current images over height and width, into flat rows."""
+        if len(self.shape) != 3:
+            raise UnsupportedModelError(
+                f"Cannot average a tensor of shape {self.shape} over space: only images."
+            )
+        pooled = self.writer.node("GlobalAveragePool", [self.name], "spatial_mean")
+        self.name = self.writer.node("Flatten", [pooled], "flatten", axis=1)
+        self.shape = (self.shape[2],)
 
     # ----------------------------------------------------------- layers
 
@@ -159,13 +190,20 @@ class NetworkEmitter:
         self._activation(layer, config)
 
     def _emit_Conv2D(self, layer, config):
-        self._check_conv(layer, config)
+        self._check_conv(layer, config, dilation=True)
         strides = tuple(config["strides"])
         kernel_size = tuple(config["kernel_size"])
-        pads = self._padding(layer, config["padding"], kernel_size, strides)
+        dilations = tuple(config.get("dilation_rate", (1, 1)))
+        if dilations != (1, 1) and strides != (1, 1):
+            raise UnsupportedModelError(
+                f"Cannot export Conv2D layer {layer.name!r} with both strides and dilation."
+            )
+        # A dilated kernel spans (size - 1) * dilation + 1 pixels.
+        span = tuple((size - 1) * rate + 1 for size, rate in zip(kernel_size, dilations))
+        pads = self._padding(layer, config["padding"], span, strides)
         # Keras: (height, width, in, out); ONNX: (out, in, height, width).
         kernel = np.transpose(_numpy(layer.kernel), (3, 2, 0, 1))
-        self._conv("Conv", layer, kernel, kernel_size, strides, pads)
+        self._conv("Conv", layer, kernel, kernel_size, strides, pads, dilations)
         self._activation(layer, config)
 
     def _emit_Conv2DTranspose(self, layer, config):
@@ -285,13 +323,13 @@ class NetworkEmitter:
 
     # ----------------------------------------------------------- helpers
 
-    def _check_conv(self, layer, config):
+    def _check_conv(self, layer, config, dilation=False):
         if len(self.shape) != 3:
             raise UnsupportedModelError(
                 f"Cannot export {type(layer).__name__} layer {layer.name!r} applied to "
                 f"a tensor of shape {self.shape}: only images are supported."
             )
-        if tuple(config.get("dilation_rate", (1, 1))) != (1, 1):
+        if not dilation and tuple(config.get("dilation_rate", (1, 1))) != (1, 1):
             raise UnsupportedModelError(
                 f"Cannot export {type(layer).__name__} layer {layer.name!r} with "
                 f"dilation_rate={tuple(config['dilation_rate'])}."
@@ -314,13 +352,22 @@ class NetworkEmitter:
         begin, end = [], []
         for size, kernel, stride in zip(self.shape[:2], kernel_size, strides):
             # TensorFlow's "same": ceil(size / stride) outputs, the odd
-            # padding pixel at the end.
-            total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
+            # padding pixel at the end; kernel - 1 in all at stride 1, for
+            # images of any size.
+            if stride == 1:
+                total = kernel - 1
+            elif size is None:
+                raise UnsupportedModelError(
+                    f"Cannot export {type(layer).__name__} layer {layer.name!r} of "
+                    f"strides={strides} for images of any size."
+                )
+            else:
+                total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
             begin.append(total // 2)
             end.append(total - total // 2)
         return begin + end
 
-    def _conv(self, op_type, layer, kernel, kernel_size, strides, pads):
+    def _conv(self, op_type, layer, kernel, kernel_size, strides, pads, dilations=(1, 1)):
         inputs = [self.name, self.writer.constant(kernel, f"{layer.name}_kernel")]
         if layer.use_bias:
             inputs.append(self._weight(layer.bias, layer, "bias"))
@@ -331,6 +378,7 @@ class NetworkEmitter:
             kernel_shape=list(kernel_size),
             strides=list(strides),
             pads=pads,
+            dilations=list(dilations),
         )
 
     def _activation(self, layer, config):
@@ -366,6 +414,10 @@ class NetworkEmitter:
 SUPPORTED_LAYERS = frozenset(
     name.removeprefix("_emit_") for name in dir(NetworkEmitter) if name.startswith("_emit_")
 )
+
+
+def _sizes(shape):
+    return tuple(None if size is None else int(size) for size in shape)
 
 
 def _numpy(variable):

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._autoencoder import DenoisingAutoencoder
 from ._features import transform_output
-from ._input import validate_samples
+from ._input import validate_inference_samples
 from ._onnx_graph import MIN_OPSET, GraphWriter, NetworkEmitter, UnsupportedModelError
 
 __all__ = ["UnsupportedModelError", "register_converter", "to_onnx"]
@@ -203,17 +203,25 @@ class _GraphLists(GraphWriter):
 
 def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     check_is_fitted(dae)
-    validate_samples(
-        dae, X_sample, reset=False, fitted_image_shape=dae.image_shape_, input_name="X_sample"
-    )
+    validate_inference_samples(dae, X_sample, input_name="X_sample")
     row_shape = tuple(np.shape(X_sample)[1:])
+    if dae.architecture_ == "fully_conv" and len(row_shape) > 1:
+        # Any height and width: only the channels, if given, are fixed.
+        row_shape = (None, None, *row_shape[2:])
     writer = _GraphLists(onnx, reserved_names=["X", method])
     emitter = NetworkEmitter(writer, "X", row_shape)
     if method == "predict":
         _to_model_shape(emitter, dae)
+        inputs = emitter.name
         emitter.network(dae.encoder_)
         emitter.network(dae.decoder_)
-        emitter.to_sample_shape(row_shape)
+        if dae.architecture_ == "fully_conv":
+            # The network outputs its input minus the noise it predicts.
+            emitter.subtracted_from(inputs)
+        if None in row_shape:
+            emitter.any_size_images_to_sample(len(row_shape))
+        else:
+            emitter.to_sample_shape(row_shape)
         output_shape = [None, *row_shape]
     else:
         output_shape = [None, _emit_transform(emitter, dae)]
@@ -235,7 +243,9 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
 
 
 def _to_model_shape(emitter, dae):
-    if dae.architecture_ == "conv":
+    if None in emitter.shape:
+        emitter.any_size_images_to_model(dae.image_shape_[2])
+    elif dae.architecture_ != "dense":
         emitter.to_model_shape(dae.image_shape_)
     else:
         emitter.to_model_shape((dae.n_features_in_,))
@@ -249,6 +259,8 @@ def _emit_transform(emitter, dae):
     output = transform_output(dae)
     _to_model_shape(emitter, dae)
     emitter.concatenated(output.layers, output.read)
+    if output.spatial_mean:
+        emitter.spatial_mean()
     return output.width
 
 
