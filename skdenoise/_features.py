@@ -166,6 +166,13 @@ class TransformOutput:
 
     def check_decodable(self, method="inverse_transform"):
         """Raise if the output cannot be decoded back into data space."""
+        if self.spatial_mean:
+            raise ValueError(
+                f"{method} decodes latent codes, but with architecture='fully_conv' "
+                "transform returns the latent maps averaged over each image "
+                f"({self.width} columns), from which no image can be decoded. Use "
+                "predict to denoise images."
+            )
         if not self.decodable:
             raise ValueError(
                 f"{method} decodes latent codes, but this estimator's "

@@ -79,6 +79,11 @@ ROWS = {
     ),
     "conv_grey": dict(data=lambda: _images()),
     "conv_rgb": dict(data=lambda: _images(3)),
+    "fully_conv_grey": dict(
+        data=lambda: _images(),
+        params=dict(architecture="fully_conv"),
+        refuses={"inverse_transform": "fully_conv"},
+    ),
     "swap_noise": dict(data=_table, params=dict(noise=SwapNoiser(0.2))),
     "masking_noise": dict(data=_table, params=dict(noise=MaskingNoiser(0.2))),
     "salt_pepper_noise": dict(data=_table, params=dict(noise=SaltPepperNoiser(0.1))),

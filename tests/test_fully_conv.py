@@ -1,0 +1,196 @@
+"""The fully convolutional denoiser: images of any size, in every output path."""
+
+import io
+import pickle
+
+import numpy as np
+import pytest
+
+import skdenoise
+import skdenoise._tiling
+from skdenoise import DenoisingAutoencoder
+
+ATOL = 1e-5
+PARAMS = dict(
+    architecture="fully_conv",
+    latent_dim=4,
+    epochs=1,
+    batch_size=4,
+    validation_fraction=None,
+    random_state=0,
+)
+
+
+def _images(*shape, seed=0):
+    return np.random.RandomState(seed).uniform(size=shape).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def grey():
+    return DenoisingAutoencoder(**PARAMS).fit(_images(6, 16, 16))
+
+
+@pytest.fixture(scope="module")
+def rgb():
+    return DenoisingAutoencoder(**PARAMS).fit(_images(6, 16, 16, 3))
+
+
+@pytest.mark.parametrize("size", [(16, 16), (37, 53), (1, 1), (5, 70)])
+def test_predict_keeps_the_shape_of_grey_images_of_any_size(grey, size):
+    X = _images(2, *size, seed=1)
+    denoised = grey.predict(X)
+    assert denoised.shape == X.shape
+    assert denoised.dtype == np.float32
+    # With a channel axis, the same images give the same output.
+    np.testing.assert_allclose(grey.predict(X[..., np.newaxis])[..., 0], denoised, atol=1e-6)
+
+
+def test_predict_keeps_the_shape_of_rgb_images_of_any_size(rgb):
+    X = _images(3, 37, 53, 3, seed=1)
+    assert rgb.predict(X).shape == X.shape
+
+
+def test_score_and_score_samples_take_images_of_another_size(grey):
+    X = _images(3, 37, 53, seed=1)
+    scores = grey.score_samples(X)
+    assert scores.shape == (3,)
+    assert scores.mean() == pytest.approx(grey.score(X, X), rel=1e-5)
+    assert np.isfinite(grey.score(X))
+
+
+def test_transform_is_one_fixed_width_vector_per_image(grey, rgb):
+    for estimator, channels in [(grey, ()), (rgb, (3,))]:
+        small = estimator.transform(_images(2, 16, 16, *channels))
+        large = estimator.transform(_images(3, 37, 53, *channels))
+        assert small.shape == (2, 4)
+        assert large.shape == (3, 4)
+        names = estimator.get_feature_names_out()
+        assert list(names) == [f"denoisingautoencoder{i}" for i in range(4)]
+
+
+def test_transform_averages_the_latent_layer_over_space(grey):
+    X = _images(2, 37, 53, seed=1)
+    latent = grey.encoder_.get_layer("latent")
+    assert latent.filters == grey.latent_dim
+    maps = grey.encoder_(X[..., np.newaxis]).numpy()
+    np.testing.assert_allclose(grey.transform(X), maps.mean(axis=(1, 2)), atol=1e-6)
+
+
+def test_inverse_transform_is_refused(grey):
+    codes = grey.transform(_images(2, 16, 16))
+    with pytest.raises(ValueError, match="fully_conv.*averaged.*predict"):
+        grey.inverse_transform(codes)
+
+
+def test_all_hidden_features_are_refused():
+    with pytest.raises(ValueError, match="all_hidden.*fully_conv"):
+        DenoisingAutoencoder(**PARAMS, features="all_hidden").fit(_images(6, 16, 16))
+
+
+def test_loss_auto_is_the_squared_error_even_for_pixels_in_unit_range(grey):
+    assert grey.loss_ == "mean_squared_error"
+
+
+@pytest.mark.parametrize("loss", ["binary_crossentropy"])
+def test_binary_cross_entropy_is_refused(loss):
+    with pytest.raises(ValueError, match="fully_conv.*not bounded"):
+        DenoisingAutoencoder(**PARAMS, loss=loss).fit(_images(6, 16, 16))
+
+
+def test_a_non_linear_output_activation_is_refused():
+    with pytest.raises(ValueError, match="fully_conv.*linear"):
+        DenoisingAutoencoder(**PARAMS, output_activation="sigmoid").fit(_images(6, 16, 16))
+
+
+def test_images_of_other_channels_are_refused(grey, rgb):
+    with pytest.raises(ValueError, match="fitted on images with 1 channel:"):
+        grey.predict(_images(2, 16, 16, 3))
+    with pytest.raises(ValueError, match="fitted on images with 3 channels"):
+        rgb.predict(_images(2, 16, 16))
+    with pytest.raises(ValueError, match="fitted on images with 3 channels"):
+        rgb.transform(_images(2, 20, 20, 4))
+
+
+def test_network_is_small_residual_and_has_no_batch_normalisation(grey):
+    layer_kinds = {
+        type(layer).__name__ for part in (grey.encoder_, grey.decoder_) for layer in part.layers
+    }
+    assert layer_kinds == {"Conv2D"}
+    assert type(grey.model_.layers[-1]).__name__ == "Subtract"
+    assert grey.model_.input_shape == (None, None, None, 1)
+    assert 1_000 < grey.model_.count_params() < 80_000
+
+
+def test_same_random_state_gives_the_same_predictions(grey):
+    X = _images(2, 37, 53, seed=1)
+    refit = DenoisingAutoencoder(**PARAMS).fit(_images(6, 16, 16))
+    np.testing.assert_array_equal(refit.predict(X), grey.predict(X))
+
+
+def test_tiled_prediction_equals_the_untiled_one(grey, monkeypatch):
+    X = _images(2, 101, 77, seed=2)
+    whole = grey.predict(X)
+    calls = []
+    function = grey._inference_function("autoencoder")[0]
+    original = function._function
+    monkeypatch.setattr(skdenoise._tiling, "TILE_SIZE", 48)
+    monkeypatch.setattr(
+        function, "_function", lambda tile: calls.append(tile.shape) or original(tile)
+    )
+    tiled = grey.predict(X)
+    # Tiles of at most 48x48 pixels, each keeping its interior.
+    assert len(calls) > 2 * 4
+    assert max(shape[1] for shape in calls) <= 48 and max(shape[2] for shape in calls) <= 48
+    np.testing.assert_allclose(tiled, whole, rtol=0, atol=1e-4)
+
+
+def test_a_large_photo_goes_through(rgb):
+    photo = _images(1, 1100, 1030, 3, seed=3)
+    denoised = rgb.predict(photo)
+    assert denoised.shape == photo.shape
+    assert np.all(np.isfinite(denoised))
+
+
+def _assert_same_outputs(loaded, estimator):
+    for X in (_images(2, 16, 16, seed=4), _images(2, 37, 53, seed=5)):
+        np.testing.assert_allclose(loaded.predict(X), estimator.predict(X), atol=ATOL)
+        np.testing.assert_allclose(loaded.transform(X), estimator.transform(X), atol=ATOL)
+
+
+def test_save_and_load(grey):
+    buffer = io.BytesIO()
+    grey.save(buffer)
+    buffer.seek(0)
+    loaded = skdenoise.load(buffer)
+    assert loaded.architecture_ == "fully_conv"
+    _assert_same_outputs(loaded, grey)
+
+
+def test_pickle(grey):
+    _assert_same_outputs(pickle.loads(pickle.dumps(grey)), grey)
+
+
+def test_skops(grey):
+    sio = pytest.importorskip("skops.io")
+    data = sio.dumps(grey)
+    _assert_same_outputs(sio.loads(data, trusted=sio.get_untrusted_types(data=data)), grey)
+
+
+@pytest.mark.parametrize("method", ["predict", "transform"])
+@pytest.mark.parametrize("channels", [(), (3,)], ids=["grey", "rgb"])
+def test_onnx_takes_images_of_any_height_and_width(grey, rgb, method, channels):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    from skdenoise.onnx import to_onnx
+
+    estimator = rgb if channels else grey
+    onnx_model = to_onnx(estimator, _images(1, 16, 16, *channels), method=method)
+    session = ort.InferenceSession(
+        onnx_model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    for size in [(37, 53), (24, 20)]:
+        X = _images(2, *size, *channels, seed=6)
+        (output,) = session.run(None, {"X": X})
+        expected = getattr(estimator, method)(X)
+        assert output.shape == expected.shape
+        np.testing.assert_allclose(output, expected, rtol=0, atol=ATOL)
