@@ -420,8 +420,9 @@ def validate_any_size_images(X, image_shape, input_name="X"):
         grey = " or (n_samples, height, width)" if channels == 1 else ""
         raise ValueError(
             f"{input_name} has shape {X.shape}, but the estimator was fitted on "
-            f"images with {channels} channel{'s' * (channels > 1)}: give images of shape (n_samples, "
-            f"height, width, {channels}){grey}, of any height and width."
+            f"images with {channels} channel{'s' * (channels > 1)}: give images "
+            f"of shape (n_samples, height, width, {channels}){grey}, of any "
+            "height and width."
         )
     if min(X.shape[1:3]) < 1:
         raise ValueError(f"{input_name} of shape {X.shape} has images without pixels.")
