@@ -87,8 +87,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         default, each candidate would be scored on its own noise, and the
         weakest noise would win.
 
-    architecture : {"auto", "conv", "dense"}, default="auto"
+    architecture : {"auto", "conv", "fully_conv", "dense"}, default="auto"
         ``"conv"``: convolutional encoder and decoder for images.
+        ``"fully_conv"``: a residual network of convolutions only, for
+        photos: once fitted, it takes images of any height and width (large
+        ones in tiles), and :meth:`transform` averages its `latent_dim`
+        channels over each image.
         ``"dense"``: fully connected layers of `hidden_layer_sizes`.
         ``"auto"``: ``"conv"`` for images (image arrays, `image_shape`
         given, or flat rows of a square number of at least 64 features),
@@ -143,7 +147,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         clean targets of the first fit (`X`, or `y` with explicit pairs) lie
         in [0, 1], as scaled pixels do, and ``"mean_squared_error"``
         otherwise; `loss_` tells which. Binary cross-entropy needs targets
-        in [0, 1], and fitting it on other data is an error.
+        in [0, 1], and fitting it on other data is an error; ``"fully_conv"``
+        refuses it, and resolves ``"auto"`` to the squared error.
 
     output_activation : {"auto", "sigmoid", "linear", "relu"}, default="auto"
         Activation of the last layer. ``"auto"`` is ``"sigmoid"`` for binary
@@ -216,7 +221,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     n_iter_ : int
         Number of epochs trained, over all fits of a warm-started estimator.
 
-    architecture_ : {"conv", "dense"}
+    architecture_ : {"conv", "fully_conv", "dense"}
         Architecture used.
 
     loss_ : {"binary_crossentropy", "mean_squared_error", "mean_absolute_error"}
@@ -790,7 +795,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         )
 
     def _validate_for_inference(self, X):
-        """`X` validated as flat float32 rows, dense or sparse."""
+        """`X` validated as float32 rows (dense or sparse) or images of any size."""
         check_is_fitted(self)
         return validate_inference_samples(self, X)
 
@@ -799,11 +804,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return self.image_shape_ if self.architecture_ != "dense" else (self.n_features_in_,)
 
     def _run_batched(self, part, X):
-        """Apply one of the Keras models to `X` in bounded batches.
-
-        `X` holds flat rows (dense or sparse, densified a batch at a time)
-        or samples in the network's input shape.
-        """
+        """Apply one of the Keras models to `X`, rows or images, in bounded batches."""
         import tensorflow as tf
 
         function, input_shape = self._inference_function(part)
