@@ -121,6 +121,15 @@ def test_network_is_small_residual_and_has_no_batch_normalisation(grey):
     assert 1_000 < grey.model_.count_params() < 80_000
 
 
+def test_default_network_for_grey_photos_has_64_449_parameters():
+    from skdenoise._architectures import build_fully_conv_denoiser, receptive_radius
+
+    model = build_fully_conv_denoiser(1, 128, seed=0)
+    assert model.count_params() == 64_449
+    # A receptive field of 35 pixels.
+    assert receptive_radius(model) == 17
+
+
 def test_same_random_state_gives_the_same_predictions(grey):
     X = _images(2, 37, 53, seed=1)
     refit = DenoisingAutoencoder(**PARAMS).fit(_images(6, 16, 16))
@@ -133,6 +142,8 @@ def test_tiled_prediction_equals_the_untiled_one(grey, monkeypatch):
     calls = []
     function = grey._inference_function("autoencoder")[0]
     original = function._function
+    # Photos above a megapixel are tiled; smaller tiles here, to test it fast.
+    assert skdenoise._tiling.TILE_SIZE == 1024
     monkeypatch.setattr(skdenoise._tiling, "TILE_SIZE", 48)
     monkeypatch.setattr(
         function, "_function", lambda tile: calls.append(tile.shape) or original(tile)
