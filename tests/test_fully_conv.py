@@ -126,8 +126,10 @@ def test_default_network_for_grey_photos_has_64_449_parameters():
 
     model = build_fully_conv_denoiser(1, 128, seed=0)
     assert model.count_params() == 64_449
-    # A receptive field of 35 pixels.
-    assert receptive_radius(model) == 17
+    # Each output pixel sees 17 x 17 input pixels.
+    assert receptive_radius(model) == 8
+    dilated = build_fully_conv_denoiser(1, 128, seed=0, dilations=((1, 2), (2, 1)))
+    assert receptive_radius(dilated) == 1 + 2 + 2 + 1 + 1
 
 
 def test_same_random_state_gives_the_same_predictions(grey):
@@ -185,6 +187,29 @@ def test_skops(grey):
     sio = pytest.importorskip("skops.io")
     data = sio.dumps(grey)
     _assert_same_outputs(sio.loads(data, trusted=sio.get_untrusted_types(data=data)), grey)
+
+
+def test_onnx_exports_dilated_convolutions(monkeypatch):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    import skdenoise._architectures as architectures
+    from skdenoise.onnx import to_onnx
+
+    builder = architectures.build_fully_conv_denoiser
+    monkeypatch.setattr(
+        architectures,
+        "build_fully_conv_denoiser",
+        lambda *args, **kwargs: builder(*args, **kwargs, dilations=((1, 2, 3, 4), (3, 2, 1))),
+    )
+    dilated = DenoisingAutoencoder(**PARAMS).fit(_images(6, 16, 16))
+    assert dilated.encoder_.layers[3].get_config()["dilation_rate"] == (4, 4)
+    session = ort.InferenceSession(
+        to_onnx(dilated, _images(1, 16, 16), method="predict").SerializeToString(),
+        providers=["CPUExecutionProvider"],
+    )
+    X = _images(2, 37, 53, seed=6)
+    (output,) = session.run(None, {"X": X})
+    np.testing.assert_allclose(output, dilated.predict(X), rtol=0, atol=ATOL)
 
 
 @pytest.mark.parametrize("method", ["predict", "transform"])
