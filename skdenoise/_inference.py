@@ -48,17 +48,26 @@ def inference_function(network):
 
     A :class:`NetworkFunction`; for a network of images of any height and
     width, wrapped to run in bounded batches and tiles (see
-    :mod:`skdenoise._tiling`).
+    :mod:`skdenoise._tiling`). A network ending in a spatial average (what
+    ``transform`` of the fully convolutional network returns) is run up to
+    the average, tile by tile, and averaged in NumPy.
     """
+    import keras
+
     from ._architectures import receptive_radius
     from ._tiling import TiledFunction
 
+    input_shape = tuple(network.input_shape[1:])
+    if len(input_shape) != 3 or input_shape[0] is not None:
+        return NetworkFunction(network)
+    last = network.layers[-1]
+    spatial_mean = type(last).__name__ == "GlobalAveragePooling2D"
+    if spatial_mean:
+        network = keras.Model(network.inputs, last.input, name="maps")
     function = NetworkFunction(network)
-    if len(function.input_shape) != 3 or function.input_shape[0] is not None:
-        return function
-    image_to_image = len(network.output_shape) == 4
     return TiledFunction(
         lambda images: function(tf.constant(images)).numpy(),
-        function.input_shape,
-        radius=receptive_radius(network) if image_to_image else None,
+        input_shape,
+        radius=receptive_radius(network),
+        spatial_mean=spatial_mean,
     )

@@ -28,29 +28,41 @@ class TiledFunction:
     input_shape : tuple
         ``(None, None, channels)``: the network's input shape.
 
-    radius : int or None
-        Receptive radius of an image-to-image network, whose output has the
-        input's height and width; None for a network whose output is one
-        vector per image, which is called on whole images only.
+    radius : int
+        Receptive radius of `function`, an image-to-image network whose
+        output has the input's height and width.
+
+    spatial_mean : bool, default=False
+        Return the output averaged over height and width, one vector per
+        image, as ``transform`` of the fully convolutional network does;
+        large images then never hold their whole output map.
     """
 
-    def __init__(self, function, input_shape, radius):
+    def __init__(self, function, input_shape, radius, spatial_mean=False):
         self._function = function
         self.input_shape = input_shape
         self.radius = radius
+        self.spatial_mean = spatial_mean
 
     def __call__(self, images):
         images = np.asarray(images)
         n_images, height, width = images.shape[:3]
         max_pixels = TILE_SIZE * TILE_SIZE
-        if height * width > max_pixels and self.radius is not None:
+        if height * width > max_pixels:
             return np.stack([self._tiled(image) for image in images])
         per_call = max(1, max_pixels // (height * width))
         outputs = [
-            self._function(images[start : start + per_call])
+            self._finished(self._function(images[start : start + per_call]))
             for start in range(0, n_images, per_call)
         ]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+    def _finished(self, maps):
+        return (
+            maps.mean(axis=(1, 2), dtype=np.float64).astype(maps.dtype)
+            if self.spatial_mean
+            else maps
+        )
 
     def _tiled(self, image):
         """The output for one image, computed tile by tile."""
@@ -58,7 +70,7 @@ class TiledFunction:
         margin = self.radius
         # What each tile keeps: its side less a margin on both sides.
         step = max(TILE_SIZE - 2 * margin, 1)
-        output = None
+        output = total = None
         for top in range(0, height, step):
             bottom = min(top + step, height)
             for left in range(0, width, step):
@@ -69,9 +81,16 @@ class TiledFunction:
                     col_start : min(right + margin, width),
                 ]
                 result = self._function(tile[np.newaxis])[0]
-                if output is None:
-                    output = np.empty((height, width, *result.shape[2:]), dtype=result.dtype)
-                output[top:bottom, left:right] = result[
+                kept = result[
                     top - row_start : bottom - row_start, left - col_start : right - col_start
                 ]
+                if self.spatial_mean:
+                    tile_sum = kept.sum(axis=(0, 1), dtype=np.float64)
+                    total = tile_sum if total is None else total + tile_sum
+                    continue
+                if output is None:
+                    output = np.empty((height, width, *result.shape[2:]), dtype=result.dtype)
+                output[top:bottom, left:right] = kept
+        if self.spatial_mean:
+            return (total / (height * width)).astype(result.dtype)
         return output

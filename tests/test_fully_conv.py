@@ -157,11 +157,19 @@ def test_tiled_prediction_equals_the_untiled_one(grey, monkeypatch):
     np.testing.assert_allclose(tiled, whole, rtol=0, atol=1e-4)
 
 
+def test_tiled_transform_equals_the_untiled_one(grey, monkeypatch):
+    X = _images(2, 101, 77, seed=2)
+    whole = grey.transform(X)
+    monkeypatch.setattr(skdenoise._tiling, "TILE_SIZE", 40)
+    np.testing.assert_allclose(grey.transform(X), whole, rtol=0, atol=1e-5)
+
+
 def test_a_large_photo_goes_through(rgb):
     photo = _images(1, 1100, 1030, 3, seed=3)
     denoised = rgb.predict(photo)
     assert denoised.shape == photo.shape
     assert np.all(np.isfinite(denoised))
+    assert rgb.transform(photo).shape == (1, rgb.latent_dim)
 
 
 def _assert_same_outputs(loaded, estimator):
