@@ -39,7 +39,8 @@ def to_onnx(model, X_sample, *, method="transform", target_opset=None, options=N
         A few samples of the input, to fix the input's shape: flat rows, or
         for an autoencoder on its own, images of the shape it was fitted on.
         The graph's input ``"X"`` takes values of that shape, with any
-        number of rows, as float32; for a pipeline, as float64 when
+        number of rows, as float32 (for ``architecture="fully_conv"`` and
+        images, of any height and width); for a pipeline, as float64 when
         `X_sample` is float64, so that the scikit-learn steps compute in
         double precision as they do in Python (the network itself always
         computes in float32, as in skdenoise).
