@@ -148,14 +148,22 @@ class GaussianNoiser(_BaseNoiser):
     data in [0, 1] stays in [0, 1] and other data is not clipped. The
     transformer is stateless: :meth:`fit` only validates its input.
 
+    A range ``noise_factor=(low, high)`` gives every sample (every row, or
+    every image) its own standard deviation, drawn uniformly from
+    [low, high]: a model trained on it denoises any noise level of the
+    range without being told which, as DnCNN-B does [1]_.
+
     It is the default corruption of
     :class:`~skdenoise.DenoisingAutoencoder`, where it is a nested parameter
     (``noise__noise_factor`` can be tuned by a grid search).
 
     Parameters
     ----------
-    noise_factor : float, default=0.5
-        Standard deviation of the added noise.
+    noise_factor : float or tuple of (float, float), default=0.5
+        Standard deviation of the added noise, or a range ``(low, high)``,
+        with ``0 <= low <= high``, from which each sample's standard
+        deviation is drawn uniformly, once per sample and call. A list of two
+        numbers is taken as a range too.
 
     clip : "auto", tuple of (float, float) or None, default="auto"
         Range the corrupted values are clipped to. ``"auto"`` clips to
@@ -183,6 +191,13 @@ class GaussianNoiser(_BaseNoiser):
     --------
     DenoisingAutoencoder : Learns to undo this corruption.
 
+    References
+    ----------
+    .. [1] K. Zhang, W. Zuo, Y. Chen, D. Meng and L. Zhang, "Beyond a
+       Gaussian Denoiser: Residual Learning of Deep CNN for Image
+       Denoising", IEEE Transactions on Image Processing 26(7), 2017,
+       pp. 3142-3155.
+
     Examples
     --------
     >>> import numpy as np
@@ -198,10 +213,17 @@ class GaussianNoiser(_BaseNoiser):
     >>> noiser.transform(X - 2).round(2)
     array([[-1.5 , -1.35, -1.5 ],
            [-1.4 , -1.44, -1.64]])
+
+    A range of noise levels: each row gets its own, here from 0 to 0.2:
+
+    >>> X = np.zeros((4, 1000))
+    >>> blind = GaussianNoiser(noise_factor=(0.0, 0.2), clip=None, random_state=0)
+    >>> blind.fit_transform(X).std(axis=1).round(2)
+    array([0.08, 0.07, 0.14, 0.11])
     """
 
     _parameter_constraints: dict = {
-        "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "noise_factor": [Interval(Real, 0, None, closed="left"), tuple, list],
         "clip": [StrOptions({"auto"}), tuple, list, None],
         "random_state": ["random_state"],
     }
@@ -212,12 +234,47 @@ class GaussianNoiser(_BaseNoiser):
         self.random_state = random_state
 
     def _check_params(self):
+        check_noise_factor(self.noise_factor)
         _validate_clip(self.clip)
 
     def _corrupt(self, X, rng):
         return corrupt_gaussian(
-            X, noise_factor=self.noise_factor, clip=resolve_clip(self.clip, X), rng=rng
+            X,
+            noise_factor=check_noise_factor(self.noise_factor),
+            clip=resolve_clip(self.clip, X),
+            rng=rng,
         )
+
+
+def check_noise_factor(noise_factor):
+    """`noise_factor` as given when it is a number, else as a checked range.
+
+    Parameters
+    ----------
+    noise_factor : float or sequence of two floats
+        A standard deviation, or a range ``(low, high)`` of them.
+
+    Returns
+    -------
+    noise_factor : float or tuple of (float, float)
+        A number unchanged, or the range as a tuple of two floats.
+    """
+    if isinstance(noise_factor, Real):
+        return noise_factor
+    try:
+        low, high = noise_factor
+    except (TypeError, ValueError):
+        low = high = None
+    if not all(isinstance(v, Real) and math.isfinite(v) for v in (low, high)):
+        raise ValueError(
+            "noise_factor must be a non-negative number or a pair (low, high) "
+            f"of finite numbers; got {noise_factor!r}."
+        )
+    if not 0 <= low <= high:
+        raise ValueError(
+            f"noise_factor=(low, high) must satisfy 0 <= low <= high; got {noise_factor!r}."
+        )
+    return float(low), float(high)
 
 
 def corrupt_gaussian(X, *, noise_factor, clip, rng):
@@ -227,11 +284,12 @@ def corrupt_gaussian(X, *, noise_factor, clip, rng):
 
     Parameters
     ----------
-    X : ndarray
+    X : ndarray of shape (n_samples, ...)
         Floating point data.
 
-    noise_factor : float
-        Standard deviation of the noise.
+    noise_factor : float or tuple of (float, float)
+        Standard deviation of the noise, or a range ``(low, high)`` from
+        which each sample's is drawn uniformly.
 
     clip : tuple of (float, float) or None
         Range of the output; ``None`` leaves it unbounded.
@@ -246,6 +304,11 @@ def corrupt_gaussian(X, *, noise_factor, clip, rng):
     """
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     X_noisy = rng.standard_normal(size=X.shape, dtype=dtype)
+    if isinstance(noise_factor, tuple):
+        # Drawn after the noise, so that a range of a single value gives
+        # exactly the noise of that value.
+        scales = rng.uniform(*noise_factor, size=X.shape[0]).astype(dtype)
+        noise_factor = scales.reshape(-1, *(1,) * (X.ndim - 1))
     X_noisy *= noise_factor
     X_noisy += X
     if clip is not None:
