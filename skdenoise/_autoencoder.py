@@ -28,18 +28,12 @@ from ._features import FEATURES, check_features, check_hidden_layer_sizes, trans
 from ._input import (
     network_batch,
     reject_time_dtypes,
-    resolve_image_shape,
     validate_inference_samples,
-    validate_samples,
     validate_target,
-    warn_if_unscaled_pixels,
 )
-from ._losses import (
-    LOSS_NAMES,
-    sample_losses,
-    training_loss,
-)
+from ._losses import LOSS_NAMES, sample_losses
 from ._noise import GaussianNoiser
+from ._training_input import validate_training_data
 from .model_selection import append_history, fit_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
@@ -102,6 +96,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         ``(height, width)`` or ``(height, width, channels)`` of flat rows.
         ``None`` takes the shape of image arrays or, for flat rows, see
         `architecture`.
+
+    patch_size : int, tuple of (int, int) or None, default=None
+        Train on square or ``(height, width)`` patches cut at random from
+        the images, new ones every epoch; ``fit`` then also takes a list of
+        images of different sizes. The network, `image_shape_` and
+        `n_features_in_` are those of one patch. See the user guide.
 
     hidden_layer_sizes : tuple of int, default=(256,)
         Widths of the hidden layers of the dense encoder, from the input
@@ -229,7 +229,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         :meth:`score_samples` use it too.
 
     image_shape_ : tuple of (int, int, int) or None
-        ``(height, width, channels)`` of the images, None for tabular data.
+        ``(height, width, channels)`` of the images (of one patch with
+        `patch_size`), None for tabular data.
 
     n_features_in_ : int
         Number of values per sample seen during :term:`fit`
@@ -316,6 +317,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "score_noise": [HasMethods(["fit", "transform"]), None],
         "architecture": [StrOptions({"auto", "conv", "dense", "fully_conv"})],
         "image_shape": [tuple, list, None],
+        "patch_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "hidden_layer_sizes": [tuple, list],
         "features": [StrOptions(set(FEATURES))],
         "epochs": [Interval(Integral, 1, None, closed="left")],
@@ -349,6 +351,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         score_noise=None,
         architecture="auto",
         image_shape=None,
+        patch_size=None,
         hidden_layer_sizes=(256,),
         features="latent",
         epochs=35,
@@ -373,6 +376,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         self.score_noise = score_noise
         self.architecture = architecture
         self.image_shape = image_shape
+        self.patch_size = patch_size
         self.hidden_layer_sizes = hidden_layer_sizes
         self.features = features
         self.epochs = epochs
@@ -451,6 +455,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 (n_samples, height, width[, channels])
             Clean data when `y` is None: the model learns to reconstruct it
             from its corruption by `noise`. Otherwise the (noisy) inputs.
+            With `patch_size`, also a list of images of any sizes.
 
         y : array-like of the same shape as `X`, or None, default=None
             Clean targets for explicit ``fit(X_noisy, X_clean)`` pairs. A
@@ -531,32 +536,16 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _validate_training_data(self, X, y, first_call):
         """`X` and `y` validated; on a first call, the settings they resolve."""
-        X, sample_shape = validate_samples(
-            self,
-            X,
-            reset=first_call,
-            fitted_image_shape=None if first_call else self.image_shape_,
-        )
-        y = validate_target(y, X)
-        loss = training_loss(
-            self.loss,
-            X if y is None else y,
-            architecture=self.architecture,
-            fitted_loss=None if first_call else self.loss_,
-            name="X (the clean target)" if y is None else "y",
-        )
+        fitted = None if first_call else (self.image_shape_, self.loss_)
+        X, y, image_shape, loss = validate_training_data(self, X, y, fitted=fitted)
         if first_call:
-            self._initialize(X, sample_shape, loss)
+            self._initialize(image_shape, loss)
         return X, y
 
-    def _initialize(self, X, sample_shape, loss):
+    def _initialize(self, image_shape, loss):
         """Resolve the data-dependent settings of a fresh fit."""
         check_hidden_layer_sizes(self.hidden_layer_sizes)
-        self.image_shape_ = resolve_image_shape(
-            self.image_shape, sample_shape, X.shape[1], self.architecture, n_samples=X.shape[0]
-        )
-        if self.image_shape_ is not None:
-            warn_if_unscaled_pixels(X)
+        self.image_shape_ = image_shape
         if self.architecture == "auto":
             self.architecture_ = "dense" if self.image_shape_ is None else "conv"
         else:

@@ -440,12 +440,16 @@ def network_batch(X, input_shape):
 
 
 def warn_if_unscaled_pixels(X, input_name="X"):
-    """Warn when images hold 8-bit pixel values rather than values in [0, 1]."""
-    values = X.data if hasattr(X, "tocsr") else X
-    if values.size == 0:
+    """Warn when images hold 8-bit pixel values rather than values in [0, 1].
+
+    `X` is an array, a sparse matrix, or a list of images of different sizes.
+    """
+    parts = X if isinstance(X, list) else [X.data if hasattr(X, "tocsr") else X]
+    if all(part.size == 0 for part in parts):
         return
-    low, high = float(values.min()), float(values.max())
-    if 0 <= low and 1 < high <= 255 and np.array_equal(values, np.round(values)):
+    low = min(float(part.min()) for part in parts if part.size)
+    high = max(float(part.max()) for part in parts if part.size)
+    if 0 <= low and 1 < high <= 255 and all(np.array_equal(p, np.round(p)) for p in parts):
         warnings.warn(
             f"{input_name} looks like unscaled 8-bit images (whole numbers "
             f"from {low:g} to {high:g}). Scale them to [0, 1] first, e.g. "

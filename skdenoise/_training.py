@@ -20,8 +20,9 @@ from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch
 from ._exceptions import TrainingDivergedError
 from ._learning_rate import set_up_learning_rate
 from ._multi_worker import fit_across_workers
+from ._patches import PatchSampler, check_patch_size
 from ._shared_steps import shared_steps, supports_shared_steps
-from ._training_data import CorruptedBatches, StopOnNonFiniteLoss
+from ._training_data import CorruptedBatches, PatchBatches, StopOnNonFiniteLoss
 from ._training_loop import fit_epochs
 from .model_selection import n_validation_samples, split_indices
 
@@ -46,6 +47,7 @@ class TrainingSettings:
     """
 
     noise: object
+    patch_size: object
     batch_size: int
     inference_batch_size: int
     validation_fraction: float | None
@@ -82,10 +84,11 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
 
     X : ndarray or sparse matrix of shape (n_samples, n_features)
         Validated flat rows: the clean data when `y` is None, else the
-        inputs.
+        inputs. With ``settings.patch_size``, the validated images of
+        :func:`skdenoise._patches.validate_images` instead.
 
     y : ndarray of shape (n_samples, n_features) or None
-        Clean targets of explicit pairs.
+        Clean targets of explicit pairs, of the form of `X`.
 
     settings : TrainingSettings
         The estimator's settings.
@@ -114,9 +117,6 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
     TrainingDivergedError
         If the training loss became NaN or infinite.
     """
-    train_rows, validation_rows = _split(
-        X, y, settings.validation_fraction if validate else None, settings.split_seed
-    )
     strategy = model.distribute_strategy
     replicas = strategy.num_replicas_in_sync
     _check_seeded_across_workers(strategy, settings)
@@ -126,32 +126,17 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
     inference_batch_size = max(
         replicas, settings.inference_batch_size - settings.inference_batch_size % replicas
     )
-    X_train, y_train = train_rows
-    batches = CorruptedBatches(
-        targets=X_train if y_train is None else y_train,
-        inputs=None if y_train is None else X_train,
-        noise=settings.noise,
-        batch_size=batch_size,
-        seed=settings.train_seed,
+    make_batches = _row_batches if settings.patch_size is None else _patch_batches
+    batches, validation = make_batches(
+        X,
+        y,
+        settings,
+        validation_fraction=settings.validation_fraction if validate else None,
         first_epoch=first_epoch,
+        batch_size=batch_size,
+        inference_batch_size=inference_batch_size,
         multiple_of=replicas,
-        sample_shape=settings.sample_shape,
     )
-    validation = None
-    if validation_rows is not None:
-        # Corrupted the same way every epoch, so that its loss is
-        # comparable across epochs.
-        validation = CorruptedBatches(
-            targets=validation_rows[1],
-            inputs=validation_rows[0],
-            noise=settings.noise,
-            batch_size=inference_batch_size,
-            seed=settings.split_seed,
-            first_epoch=0,
-            shuffle=False,
-            multiple_of=replicas,
-            sample_shape=settings.sample_shape,
-        )
     callbacks = _callbacks(
         model, batches, validation, settings, epochs, schedule, inference_batch_size
     )
@@ -180,6 +165,111 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
     return history
 
 
+def _row_batches(
+    X,
+    y,
+    settings,
+    *,
+    validation_fraction,
+    first_epoch,
+    batch_size,
+    inference_batch_size,
+    multiple_of,
+):
+    """The training batches and the validation batches (or None) of rows."""
+    train_rows, validation_rows = _split(X, y, validation_fraction, settings.split_seed)
+    X_train, y_train = train_rows
+    batches = CorruptedBatches(
+        targets=X_train if y_train is None else y_train,
+        inputs=None if y_train is None else X_train,
+        noise=settings.noise,
+        batch_size=batch_size,
+        seed=settings.train_seed,
+        first_epoch=first_epoch,
+        multiple_of=multiple_of,
+        sample_shape=settings.sample_shape,
+    )
+    validation = None
+    if validation_rows is not None:
+        # Corrupted the same way every epoch, so that its loss is
+        # comparable across epochs.
+        validation = CorruptedBatches(
+            targets=validation_rows[1],
+            inputs=validation_rows[0],
+            noise=settings.noise,
+            batch_size=inference_batch_size,
+            seed=settings.split_seed,
+            first_epoch=0,
+            shuffle=False,
+            multiple_of=multiple_of,
+            sample_shape=settings.sample_shape,
+        )
+    return batches, validation
+
+
+def _patch_batches(
+    X,
+    y,
+    settings,
+    *,
+    validation_fraction,
+    first_epoch,
+    batch_size,
+    inference_batch_size,
+    multiple_of,
+):
+    """Batches of patches cut afresh every epoch, and fixed validation patches.
+
+    The validation patches are cut once, from the same images, with the
+    split seed: every epoch's loss is measured on the same patches.
+    """
+    patch_size = check_patch_size(settings.patch_size)
+    sampler = PatchSampler(X if y is None else y, None if y is None else X, patch_size)
+    n_patches = sampler.patches_per_epoch(batch_size)
+    batches = PatchBatches(
+        sampler,
+        settings.noise,
+        n_patches=n_patches,
+        batch_size=batch_size,
+        seed=settings.train_seed,
+        first_epoch=first_epoch,
+        multiple_of=multiple_of,
+        sample_shape=settings.sample_shape,
+    )
+    n_validation = n_validation_samples(n_patches, validation_fraction)
+    if validation_fraction and n_validation == 0:
+        warnings.warn(
+            f"validation_fraction={validation_fraction} of {n_patches} patches "
+            "leaves no validation patch; training without validation.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if n_validation == 0:
+        return batches, None
+    # Cut once, and corrupted the same way every epoch.
+    targets, inputs = PatchBatches(
+        sampler,
+        None,
+        n_patches=n_validation,
+        batch_size=inference_batch_size,
+        seed=settings.split_seed,
+        first_epoch=0,
+        sample_shape=settings.sample_shape,
+    ).epoch_arrays(0)
+    validation = CorruptedBatches(
+        targets=targets,
+        inputs=None if y is None else inputs,
+        noise=settings.noise,
+        batch_size=inference_batch_size,
+        seed=settings.split_seed,
+        first_epoch=0,
+        shuffle=False,
+        multiple_of=multiple_of,
+        sample_shape=settings.sample_shape,
+    )
+    return batches, validation
+
+
 def _split(X, y, validation_fraction, seed):
     """Hold out a random validation set: ``((X, y), (X, y) or None)``.
 
@@ -194,7 +284,7 @@ def _split(X, y, validation_fraction, seed):
             "samples leaves no validation sample; training without "
             "validation.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     if n_validation >= n_samples:
         raise ValueError(

@@ -17,13 +17,16 @@ def value_range(X):
 
     Parameters
     ----------
-    X : ndarray or sparse matrix
-        Non-empty numeric data.
+    X : ndarray, sparse matrix or list of ndarray
+        Non-empty numeric data; a list holds images of different sizes.
 
     Returns
     -------
     low, high : float
     """
+    if isinstance(X, list):
+        lows, highs = zip(*(value_range(part) for part in X))
+        return min(lows), max(highs)
     # Sparse matrices have min and max methods of their own, which count
     # their implicit zeros.
     if hasattr(X, "tocsr"):
@@ -36,14 +39,15 @@ def lies_in_unit_interval(X):
 
     Parameters
     ----------
-    X : ndarray
-        Numeric data of any shape. Empty data counts as lying in [0, 1].
+    X : ndarray or list of ndarray
+        Numeric data of any shape, or images of different sizes. Empty data
+        counts as lying in [0, 1].
 
     Returns
     -------
     in_unit_interval : bool
     """
-    if np.size(X) == 0:
+    if all(np.size(part) == 0 for part in (X if isinstance(X, list) else [X])):
         return True
     low, high = value_range(X)
     return low >= -UNIT_INTERVAL_TOLERANCE and high <= 1 + UNIT_INTERVAL_TOLERANCE

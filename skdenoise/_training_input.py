@@ -1,0 +1,110 @@
+"""What ``fit`` and ``partial_fit`` train on, validated, and what it resolves.
+
+Samples (rows, or images of one shape) as :func:`~skdenoise._input.validate_samples`
+checks them; with ``patch_size`` set, images of any sizes, as
+:func:`~skdenoise._patches.validate_images` checks them. Either way, the
+loss the data calls for and, on a first fit, the image shape the network
+takes.
+"""
+
+import math
+
+from ._input import (
+    resolve_image_shape,
+    validate_samples,
+    validate_target,
+    warn_if_unscaled_pixels,
+)
+from ._losses import training_loss
+from ._patches import check_patch_size, validate_image_pairs
+
+
+def validate_training_data(estimator, X, y, *, fitted):
+    """Validate the data of a fit; resolve the loss and the image shape.
+
+    Parameters
+    ----------
+    estimator : DenoisingAutoencoder
+        The estimator; its parameters `patch_size`, `image_shape`,
+        `architecture` and `loss` are read. A first fit sets its
+        ``n_features_in_`` and, for DataFrames with string column names,
+        ``feature_names_in_``.
+
+    X, y : array-like
+        The arguments of ``fit``.
+
+    fitted : tuple of (tuple or None, str) or None
+        ``(image_shape_, loss_)`` of the model the fit continues, or None for
+        a first fit.
+
+    Returns
+    -------
+    X, y : ndarray, sparse matrix or list of ndarray; and the same or None
+        Flat float32 rows, or with `patch_size` the images as
+        :func:`~skdenoise._patches.validate_images` gives them.
+
+    image_shape : tuple of (int, int, int) or None
+        On a first fit, the shape of one sample the network takes (one patch
+        with `patch_size`), None for tabular data; None when continuing.
+
+    loss : str
+        The loss to train on.
+    """
+    reset = fitted is None
+    fitted_image_shape, fitted_loss = (None, None) if reset else fitted
+    if estimator.patch_size is None:
+        X, sample_shape = validate_samples(
+            estimator, X, reset=reset, fitted_image_shape=fitted_image_shape
+        )
+        y = validate_target(y, X)
+    else:
+        X, y, sample_shape = _validate_images(estimator, X, y, reset, fitted_image_shape)
+    loss = training_loss(
+        estimator.loss,
+        X if y is None else y,
+        architecture=estimator.architecture,
+        fitted_loss=fitted_loss,
+        name="X (the clean target)" if y is None else "y",
+    )
+    if not reset:
+        return X, y, None, loss
+    if estimator.patch_size is None:
+        image_shape = resolve_image_shape(
+            estimator.image_shape,
+            sample_shape,
+            X.shape[1],
+            estimator.architecture,
+            n_samples=X.shape[0],
+        )
+    else:
+        image_shape = sample_shape
+    if image_shape is not None:
+        warn_if_unscaled_pixels(X)
+    return X, y, image_shape, loss
+
+
+def _validate_images(estimator, X, y, reset, fitted_image_shape):
+    """Images of any sizes for training on patches, and the patch shape."""
+    patch_size = check_patch_size(estimator.patch_size)
+    if estimator.image_shape is not None:
+        raise ValueError(
+            f"image_shape={estimator.image_shape!r} gives the shape of flat rows, "
+            "but with patch_size set X must be images: a list of arrays of "
+            "shape (height, width[, channels]), or one array of shape "
+            "(n_images, height, width[, channels]); set image_shape=None."
+        )
+    if not reset and (fitted_image_shape is None or fitted_image_shape[:2] != patch_size):
+        raise ValueError(
+            f"patch_size={estimator.patch_size!r}, but the model being trained "
+            f"takes samples of shape {fitted_image_shape or (estimator.n_features_in_,)}: "
+            "keep the patch_size of the first fit, or set warm_start=False."
+        )
+    channels = None if reset else fitted_image_shape[2]
+    X, y = validate_image_pairs(X, y, patch_size, channels=channels)
+    patch_shape = (*patch_size, X[0].shape[2])
+    if reset:
+        # What predict and transform take: one patch.
+        estimator.n_features_in_ = math.prod(patch_shape)
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+    return X, y, patch_shape
