@@ -14,7 +14,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_array
 
-from ._input import _check_image_layout, _ndim, reject_time_dtypes
+from ._input import _ndim, reject_time_dtypes
 
 
 def check_patch_size(patch_size):
@@ -112,7 +112,11 @@ def _validate_image(image, name):
 
 
 def _validate_stack(X, input_name):
-    """A stack of images as a float32 ``(n_images, height, width, channels)`` array."""
+    """A stack of images as a float32 ``(n_images, height, width, channels)`` array.
+
+    The caller checks that the array is laid out as a stack of images
+    (``skdenoise._input._check_image_layout``), not one image.
+    """
     reject_time_dtypes(X, input_name)
     ndim = _ndim(X)
     if ndim not in (3, 4):
@@ -124,7 +128,6 @@ def _validate_stack(X, input_name):
             f"got {shape}. For a single image, pass a list of one, [{input_name}]."
         )
     X = check_array(X, dtype=np.float32, allow_nd=True, input_name=input_name)
-    _check_image_layout(X.shape, input_name)
     return X if X.ndim == 4 else X[..., np.newaxis]
 
 

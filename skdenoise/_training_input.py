@@ -9,7 +9,11 @@ takes.
 
 import math
 
+import numpy as np
+
 from ._input import (
+    _check_image_layout,
+    _ndim,
     resolve_image_shape,
     validate_samples,
     validate_target,
@@ -53,6 +57,7 @@ def validate_training_data(estimator, X, y, *, fitted):
     reset = fitted is None
     fitted_image_shape, fitted_loss = (None, None) if reset else fitted
     if estimator.patch_size is None:
+        _refuse_images_of_different_sizes(X)
         X, sample_shape = validate_samples(
             estimator, X, reset=reset, fitted_image_shape=fitted_image_shape
         )
@@ -83,6 +88,21 @@ def validate_training_data(estimator, X, y, *, fitted):
     return X, y, image_shape, loss
 
 
+def _refuse_images_of_different_sizes(X):
+    """Point a list of images of different sizes to `patch_size`."""
+    if not isinstance(X, (list, tuple)) or not X or _ndim(X[0]) not in (2, 3):
+        return
+    shapes = [np.shape(image) if _ndim(image) in (2, 3) else None for image in X]
+    different = [index for index, shape in enumerate(shapes) if shape != shapes[0]]
+    if different and shapes[different[0]] is not None:
+        index = different[0]
+        raise ValueError(
+            f"X is a list of images of different sizes: X[0] has shape {shapes[0]}, "
+            f"X[{index}] {shapes[index]}. The network takes samples of one shape; set "
+            "patch_size to train on patches cut from the images."
+        )
+
+
 def _validate_images(estimator, X, y, reset, fitted_image_shape):
     """Images of any sizes for training on patches, and the patch shape."""
     patch_size = check_patch_size(estimator.patch_size)
@@ -99,6 +119,10 @@ def _validate_images(estimator, X, y, reset, fitted_image_shape):
             f"takes samples of shape {fitted_image_shape or (estimator.n_features_in_,)}: "
             "keep the patch_size of the first fit, or set warm_start=False."
         )
+    if not isinstance(X, (list, tuple)) and _ndim(X) in (3, 4):
+        # Called from here, at the depth at which the first fit of samples
+        # calls it, so that the warning it may give names the caller of fit.
+        _check_image_layout(np.shape(X), "X")
     channels = None if reset else fitted_image_shape[2]
     X, y = validate_image_pairs(X, y, patch_size, channels=channels)
     patch_shape = (*patch_size, X[0].shape[2])
