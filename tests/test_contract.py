@@ -46,6 +46,12 @@ def _sparse():
     return sp.csr_matrix(table)
 
 
+def _photos():
+    """Colour images of different sizes, larger than the patches."""
+    rng = np.random.RandomState(1)
+    return [rng.uniform(size=shape).astype(np.float32) for shape in [(20, 24, 3), (12, 30, 3)]]
+
+
 def _frame():
     pd = pytest.importorskip("pandas")
     return pd.DataFrame(_table(), columns=[f"f{i}" for i in range(6)])
@@ -53,6 +59,7 @@ def _frame():
 
 # One row per configuration:
 #   data: a function giving X;
+#   fit_data: a function giving the X of fit, where it is not `data`;
 #   params: DenoisingAutoencoder parameters over BASE_PARAMS;
 #   after_fit: parameters set with set_params once fitted;
 #   output: set_output's transform container, if set;
@@ -89,6 +96,8 @@ ROWS = {
     "salt_pepper_noise": dict(data=_table, params=dict(noise=SaltPepperNoiser(0.1))),
     "sparse_input": dict(data=_sparse),
     "pandas_output": dict(data=_frame, output="pandas"),
+    # Trained on patches of photos, it takes images of the patch size.
+    "conv_patches": dict(data=lambda: _images(3), fit_data=_photos, params=dict(patch_size=8)),
 }
 
 
@@ -99,11 +108,12 @@ class Case:
         self.name = name
         self.row = row
         self.X = row["data"]()
+        self.fit_X = row["fit_data"]() if "fit_data" in row else self.X
         self.estimator = DenoisingAutoencoder(**{**BASE_PARAMS, **row.get("params", {})})
         if "output" in row:
             self.estimator.set_output(transform=row["output"])
         with refused_or_not(self, "fit"):
-            self.estimator.fit(self.X).set_params(**row.get("after_fit", {}))
+            self.estimator.fit(self.fit_X).set_params(**row.get("after_fit", {}))
             self.expected = answers(self.estimator, self.X)
             return
         self.estimator = None
@@ -266,4 +276,4 @@ def test_onnx_in_a_pipeline(case):
 def test_clone_and_refit_with_the_same_random_state(case):
     estimator = case.fitted()
     with refused_or_not(case, "clone_refit"):
-        _assert_same_answers(clone(estimator).fit(case.X), case)
+        _assert_same_answers(clone(estimator).fit(case.fit_X), case)

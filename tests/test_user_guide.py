@@ -104,3 +104,19 @@ def test_the_rank_gauss_recipe_does_not_export_as_the_deploying_page_says():
     pipe = make_pipeline(rank_gauss, StandardScaler()).fit(X)
     with pytest.raises(RuntimeError, match="output_distribution='normal' is not supported"):
         to_onnx(pipe, X[:1])
+
+
+def test_noise_range_snippet_runs(capsys):
+    namespace = _run(_block("noise_factor=(0.0, 0.2)", page="corruption.rst"), {})
+    assert namespace["blind"].noise.noise_factor == (0.0, 0.2)
+    levels = namespace["levels"]
+    assert levels.min() < 0.01 and 0.19 < levels.max() < 0.21
+    assert capsys.readouterr().out == "0.1\n"
+
+
+def test_patch_size_snippet_runs(capsys):
+    namespace = _run(_block("patch_size=32", page="training.rst"), {})
+    dae, photos = namespace["dae"], namespace["photos"]
+    assert [photo.shape for photo in photos] == [(427, 640, 3), (427, 640, 3)]
+    assert dae.n_iter_ == 1 and dae.n_features_in_ == 32 * 32 * 3
+    assert capsys.readouterr().out == "(32, 32, 3)\n"
