@@ -1,0 +1,203 @@
+"""Grey photos: classical denoisers against convolutional autoencoders.
+
+Rules, fixed before any run. Photos become grey float in [0, 1] (rgb2gray,
+img_as_float), as BSD68, whose published figures are quoted, is grey.
+Training: scikit-learn's china.jpg and flower.jpg; test: scikit-image's
+astronaut, camera, chelsea, coffee, coins, rocket, brick, grass, gravel.
+Noise: additive Gaussian, sigma 15, 25, 50 / 255, not clipped, seeded by
+(12345, photo index, sigma) on test photos, (1, ...) on training photos.
+Outputs are clipped to [0, 1], scored by PSNR and SSIM (data_range=1); the
+noisy PSNR is the unclipped input's. Classical (scikit-image), tuned per
+sigma by mean PSNR on the training photos only: TV (Chambolle, weight k *
+sigma), wavelet (BayesShrink, rescale_sigma=True, sigma estimated or given),
+non-local means (patch 5, distance 6, fast, sigma given, h = k * sigma); and
+Noise2Self: calibrate_denoiser picks the TV weight (of 9, 0.02 to 0.4) on
+each test photo itself, sigma unknown, then plain TV runs with it. Best
+classical: the largest PSNR of these four, per photo and sigma. Models
+(DenoisingAutoencoder, loss="mse", noise not clipped, no validation,
+random_state=0, --epochs epochs of fresh random patches of the training
+photos): fully_conv (patch 40, sigma 25, applied at 25), blind (sigma per
+image in [0, 55/255], applied at every sigma), conv (the reference network,
+patch 28, sigma 25, applied at 25 to 28x28 tiles at a step of 14, overlaps
+averaged). Reported: fit seconds, predict seconds per megapixel, peak memory
+of predict (growth of Linux's VmHWM, reset before each call: host memory).
+"""
+
+import itertools
+import re
+from functools import partial
+from pathlib import Path
+
+import _common
+import numpy as np
+from skimage import color, data, img_as_float
+from skimage import restoration as r
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+from sklearn.datasets import load_sample_image
+
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
+
+TEST = ("astronaut", "camera", "chelsea", "coffee", "coins", "rocket", "brick", "grass", "gravel")
+SIGMAS = (15, 25, 50)  # in 255ths
+# TV weight and non-local means h as multiples of sigma; Noise2Self's weights are absolute.
+GRIDS = {"tv": (0.5, 0.7, 0.9, 1.2, 1.6), "wavelet": ("estimated", "given")}
+GRIDS |= {"nl_means": (0.6, 0.8, 1.0, 1.2), "noise2self": tuple(np.geomspace(0.02, 0.4, 9))}
+# name: (architecture, patch size, training sigma, test sigmas, tile)
+MODELS = {"fully_conv": ("fully_conv", 40, 25, (25,), None)}
+MODELS |= {"blind": ("fully_conv", 40, (0, 55), SIGMAS, None), "conv": ("conv", 28, 25, (25,), 28)}
+OPTIONS = dict(loss="mse", validation_fraction=0.0, random_state=0)
+CONTEXT = """Context, not like-for-like (other photos, other training): published mean
+PSNRs on BSD68 at σ = 25 are DnCNN 29.23 dB, BM3D 28.57 dB, Noise2Void 27.71 dB."""
+
+
+def grey(photo):
+    return color.rgb2gray(photo) if photo.ndim == 3 else img_as_float(photo)
+
+
+def add_noise(clean, seed, index, sigma):
+    rng = np.random.default_rng((seed, index, sigma))
+    return clean + sigma / 255 * rng.standard_normal(clean.shape)
+
+
+def classical(name, value, image, sigma):
+    s = sigma / 255
+    if name == "tv":
+        return r.denoise_tv_chambolle(image, weight=value * s)
+    if name == "wavelet":
+        s = s if value == "given" else None
+        return r.denoise_wavelet(image, sigma=s, method="BayesShrink", rescale_sigma=True)
+    if name == "nl_means":
+        options = dict(patch_size=5, patch_distance=6, fast_mode=True)
+        return r.denoise_nl_means(image, h=value * s, sigma=s, **options)
+    tv, grid = r.denoise_tv_chambolle, {"weight": list(value)}  # Noise2Self: sigma unknown
+    _, (tested, losses) = r.calibrate_denoiser(image, tv, grid, extra_output=True)
+    return tv(image, **tested[int(np.argmin(losses))])
+
+
+def scores(clean, output):
+    output = np.clip(output, 0, 1)
+    psnr = peak_signal_noise_ratio(clean, output, data_range=1)
+    return [round(float(psnr), 2), round(structural_similarity(clean, output, data_range=1), 4)]
+
+
+def tune(train, sigma, grids):
+    """Each classical denoiser's grid value of best mean PSNR on the training photos."""
+    noisy = [(clean, add_noise(clean, 1, i, sigma)) for i, clean in enumerate(train)]
+
+    def mean_psnr(name, value):
+        return np.mean([scores(c, classical(name, value, x, sigma))[0] for c, x in noisy])
+
+    tuned = {
+        n: max(grid, key=partial(mean_psnr, n)) for n, grid in grids.items() if n != "noise2self"
+    }
+    return tuned | {"noise2self": grids["noise2self"]}
+
+
+def memory_mb(key):
+    return int(re.search(key + r":\s*(\d+)", Path("/proc/self/status").read_text())[1]) / 1024
+
+
+def predict(model, tile, timing, image, sigma):
+    """`image` denoised whole or by overlapping tiles; time and memory into `timing`."""
+    Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+    before = memory_mb("VmRSS")
+    with _common.Stopwatch() as watch:
+        if tile is None:
+            output = model.predict(image[np.newaxis])[0]
+        else:
+            starts = [sorted({*range(0, n - tile, tile // 2), n - tile}) for n in image.shape]
+            windows = [np.s_[i : i + tile, j : j + tile] for i, j in itertools.product(*starts)]
+            output, count = np.zeros_like(image), np.zeros_like(image)
+            tiles = model.predict(np.array([image[window] for window in windows]))
+            for window, denoised in zip(windows, tiles):
+                output[window] += denoised
+                count[window] += 1
+            output /= count
+    timing.setdefault("seconds_per_megapixel", []).append(watch.seconds / (image.size / 1e6))
+    timing.setdefault("peak_memory_mb", []).append(memory_mb("VmHWM") - before)
+    return output
+
+
+def fit_models(train, epochs, timings):
+    """name: (denoise(noisy, sigma), test sigmas) of each model, fitted."""
+    contenders = {}
+    for name, (architecture, patch_size, sigma, test_sigmas, tile) in MODELS.items():
+        factor = tuple(s / 255 for s in sigma) if isinstance(sigma, tuple) else sigma / 255
+        noise = GaussianNoiser(factor, clip=None, random_state=0)
+        model = DenoisingAutoencoder(
+            architecture=architecture, patch_size=patch_size, noise=noise, epochs=epochs, **OPTIONS
+        )
+        with _common.Stopwatch() as watch:
+            model.fit(train)
+        _common.log(f"{name}: fit {watch.seconds:.0f} s")
+        timings[name] = {"fit_seconds": watch.seconds}
+        contenders[name] = (partial(predict, model, tile, timings[name]), test_sigmas)
+    return contenders
+
+
+def markdown_report(results, command):
+    names = [*GRIDS, *results["models"]]
+    header = ["photo", "σ", "noisy", "best classical", *names]
+    table = [
+        [row["photo"], row["sigma"], row["noisy_psnr"], row["best_classical"]]
+        + [f"{row[n][0]} / {row[n][1]}" if n in row else "—" for n in names]
+        for row in results["rows"]
+    ]
+    lines = [f"# Grey photos: classical denoisers and autoencoders\n\n`{command}`; rules in the"]
+    lines += ["script's docstring. Cells: PSNR (dB) / SSIM. Margin: a model's PSNR minus the best"]
+    lines += ["classical PSNR of the same photo and σ.\n", _common.markdown_table(header, table)]
+    for sigma, tuned in results["tuned"].items():
+        rows = [row for row in results["rows"] if row["sigma"] == sigma]
+        best = np.array([row["best_classical"] for row in rows])
+        lines.append(f"- σ = {sigma}: best classical {best.mean():.2f} dB on average; tuned on")
+        lines[-1] += f" the training photos: tv weight {tuned['tv']}σ, wavelet sigma "
+        lines[-1] += f"{tuned['wavelet']}, nl_means h {tuned['nl_means']}σ"
+        for name in (name for name in results["models"] if name in rows[0]):
+            margins = np.array([row[name][0] for row in rows]) - best
+            lines[-1] += f"; {name} margin {margins.mean():+.2f} dB"
+            lines[-1] += f", better on {(margins > 0).sum()}/{margins.size}"
+    for name, times in results["models"].items():
+        per_megapixel = np.median(times["seconds_per_megapixel"])
+        lines.append(f"- {name}: fit {times['fit_seconds']:.0f} s, predict {per_megapixel:.2f}")
+        lines[-1] += f" s/megapixel (median), peak memory {max(times['peak_memory_mb']):.0f} MB"
+    if not results["models"]:
+        lines.append("\nModels not run (`--classical-only`): their columns come from a later run.")
+    return "\n".join([*lines, "", CONTEXT])
+
+
+def main(argv=None):
+    parser = _common.argument_parser(__doc__, epochs=30)
+    parser.add_argument("--quick", action="store_true", help="1 photo, σ 25, 1 epoch, 2 values")
+    parser.add_argument("--classical-only", action="store_true", help="skip the models")
+    args = parser.parse_args(argv)
+    sigmas, names, size = ((25,), TEST[:1], 2) if args.quick else (SIGMAS, TEST, None)
+    args.epochs = 1 if args.quick else args.epochs
+    info = _common.start()
+    train = [grey(load_sample_image(name)) for name in ("china.jpg", "flower.jpg")]
+    test = {name: grey(getattr(data, name)()) for name in names}
+    tuned = {s: tune(train, s, {n: g[:size] for n, g in GRIDS.items()}) for s in sigmas}
+    contenders = {n: (lambda x, s, n=n: classical(n, tuned[s][n], x, s), sigmas) for n in GRIDS}
+    results = {"tuned": tuned, "rows": [], "models": {}}
+    if not args.classical_only:
+        contenders |= fit_models(train, args.epochs, results["models"])
+    for sigma, (index, (photo, clean)) in itertools.product(sigmas, enumerate(test.items())):
+        noisy = add_noise(clean, 12345, index, sigma)
+        noisy_psnr = round(float(-10 * np.log10(np.mean((noisy - clean) ** 2))), 2)
+        row = {"photo": photo, "sigma": sigma, "noisy_psnr": noisy_psnr}
+        row |= {
+            n: scores(clean, f(noisy, sigma)) for n, (f, at) in contenders.items() if sigma in at
+        }
+        row["best_classical"] = max(row[n][0] for n in GRIDS)
+        results["rows"].append(row)
+        _common.log(f"{photo} σ {sigma}: best classical {row['best_classical']} dB")
+    flags = " --quick" * args.quick
+    flags += " --classical-only" if args.classical_only else f" --epochs {args.epochs}"
+    command = f"python benchmarks/photos.py{flags}"
+    results["settings"] = {**vars(args), "output_dir": str(args.output_dir)}
+    _common.write_results(
+        args.output_dir, "photos", results, markdown_report(results, command), info
+    )
+
+
+if __name__ == "__main__":
+    main()
