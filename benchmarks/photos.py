@@ -41,11 +41,18 @@ TEST = ("astronaut", "camera", "chelsea", "coffee", "coins", "rocket", "brick", 
 SIGMAS = (15, 25, 50)  # in 255ths
 # TV weight and non-local means h as multiples of sigma; Noise2Self's weights are absolute.
 GRIDS = {"tv": (0.5, 0.7, 0.9, 1.2, 1.6), "wavelet": ("estimated", "given")}
-GRIDS |= {"nl_means": (0.6, 0.8, 1.0, 1.2), "noise2self": tuple(np.geomspace(0.02, 0.4, 9))}
+GRIDS |= {"nl_means": (0.4, 0.5, 0.6, 0.8, 1.0), "noise2self": tuple(np.geomspace(0.02, 0.4, 9))}
 # name: (architecture, patch size, training sigma, test sigmas, tile)
-MODELS = {"fully_conv": ("fully_conv", 40, 25, (25,), None)}
-MODELS |= {"blind": ("fully_conv", 40, (0, 55), SIGMAS, None), "conv": ("conv", 28, 25, (25,), 28)}
+MODELS = {"fully_conv": ("fully_conv", 40, 25 / 255, (25,), None)}
+MODELS["blind"] = ("fully_conv", 40, (0, 55 / 255), SIGMAS, None)
+MODELS["conv"] = ("conv", 28, 25 / 255, (25,), 28)
 OPTIONS = dict(loss="mse", validation_fraction=0.0, random_state=0)
+INTRO = """# Grey photos: classical denoisers and autoencoders
+
+`{}`; rules in the script's docstring.
+Cells: PSNR (dB) / SSIM; for the models, (margin): PSNR minus the best
+classical PSNR of the same photo and σ.
+"""
 CONTEXT = """Context, not like-for-like (other photos, other training): published mean
 PSNRs on BSD68 at σ = 25 are DnCNN 29.23 dB, BM3D 28.57 dB, Noise2Void 27.71 dB."""
 
@@ -87,9 +94,7 @@ def tune(train, sigma, grids):
     def mean_psnr(name, value):
         return np.mean([scores(c, classical(name, value, x, sigma))[0] for c, x in noisy])
 
-    tuned = {
-        n: max(grid, key=partial(mean_psnr, n)) for n, grid in grids.items() if n != "noise2self"
-    }
+    tuned = {n: max(grids[n], key=partial(mean_psnr, n)) for n in ("tv", "wavelet", "nl_means")}
     return tuned | {"noise2self": grids["noise2self"]}
 
 
@@ -122,8 +127,7 @@ def fit_models(train, epochs, timings):
     """name: (denoise(noisy, sigma), test sigmas) of each model, fitted."""
     contenders = {}
     for name, (architecture, patch_size, sigma, test_sigmas, tile) in MODELS.items():
-        factor = tuple(s / 255 for s in sigma) if isinstance(sigma, tuple) else sigma / 255
-        noise = GaussianNoiser(factor, clip=None, random_state=0)
+        noise = GaussianNoiser(sigma, clip=None, random_state=0)
         model = DenoisingAutoencoder(
             architecture=architecture, patch_size=patch_size, noise=noise, epochs=epochs, **OPTIONS
         )
@@ -135,23 +139,29 @@ def fit_models(train, epochs, timings):
     return contenders
 
 
+def cell(row, name, margin):
+    if name not in row:
+        return "—"
+    extra = f" ({row[name][0] - row['best_classical']:+.2f})" if margin else ""
+    return f"{row[name][0]:.2f} / {row[name][1]:.4f}{extra}"
+
+
 def markdown_report(results, command):
     names = [*GRIDS, *results["models"]]
     header = ["photo", "σ", "noisy", "best classical", *names]
     table = [
-        [row["photo"], row["sigma"], row["noisy_psnr"], row["best_classical"]]
-        + [f"{row[n][0]} / {row[n][1]}" if n in row else "—" for n in names]
+        [row["photo"], row["sigma"], f"{row['noisy_psnr']:.2f}", f"{row['best_classical']:.2f}"]
+        + [cell(row, n, margin=n in results["models"]) for n in names]
         for row in results["rows"]
     ]
-    lines = [f"# Grey photos: classical denoisers and autoencoders\n\n`{command}`; rules in the"]
-    lines += ["script's docstring. Cells: PSNR (dB) / SSIM. Margin: a model's PSNR minus the best"]
-    lines += ["classical PSNR of the same photo and σ.\n", _common.markdown_table(header, table)]
+    lines = [INTRO.format(command), _common.markdown_table(header, table)]
     for sigma, tuned in results["tuned"].items():
         rows = [row for row in results["rows"] if row["sigma"] == sigma]
         best = np.array([row["best_classical"] for row in rows])
-        lines.append(f"- σ = {sigma}: best classical {best.mean():.2f} dB on average; tuned on")
-        lines[-1] += f" the training photos: tv weight {tuned['tv']}σ, wavelet sigma "
-        lines[-1] += f"{tuned['wavelet']}, nl_means h {tuned['nl_means']}σ"
+        lines.append(f"- σ = {sigma}: best classical {best.mean():.2f} dB on average; tuned:")
+        lines[-1] += (
+            f" tv {tuned['tv']}σ, wavelet {tuned['wavelet']}, nl_means {tuned['nl_means']}σ"
+        )
         for name in (name for name in results["models"] if name in rows[0]):
             margins = np.array([row[name][0] for row in rows]) - best
             lines[-1] += f"; {name} margin {margins.mean():+.2f} dB"
@@ -184,19 +194,17 @@ def main(argv=None):
         noisy = add_noise(clean, 12345, index, sigma)
         noisy_psnr = round(float(-10 * np.log10(np.mean((noisy - clean) ** 2))), 2)
         row = {"photo": photo, "sigma": sigma, "noisy_psnr": noisy_psnr}
-        row |= {
-            n: scores(clean, f(noisy, sigma)) for n, (f, at) in contenders.items() if sigma in at
-        }
+        for name, (denoise, applies_at) in contenders.items():
+            if sigma in applies_at:
+                row[name] = scores(clean, denoise(noisy, sigma))
         row["best_classical"] = max(row[n][0] for n in GRIDS)
         results["rows"].append(row)
         _common.log(f"{photo} σ {sigma}: best classical {row['best_classical']} dB")
     flags = " --quick" * args.quick
     flags += " --classical-only" if args.classical_only else f" --epochs {args.epochs}"
-    command = f"python benchmarks/photos.py{flags}"
     results["settings"] = {**vars(args), "output_dir": str(args.output_dir)}
-    _common.write_results(
-        args.output_dir, "photos", results, markdown_report(results, command), info
-    )
+    markdown = markdown_report(results, f"python benchmarks/photos.py{flags}")
+    _common.write_results(args.output_dir, "photos", results, markdown, info)
 
 
 if __name__ == "__main__":
