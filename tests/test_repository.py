@@ -47,8 +47,6 @@ def test_benchmarks_are_at_most_a_quarter_of_the_code_lines():
     )
 
 
-# Strict: once the scripts fit, this marker must go.
-@pytest.mark.xfail(strict=True, reason="benchmarks/*.py still above a quarter of these lines")
 def test_benchmarks_are_at_most_a_quarter_of_package_and_benchmarks():
     # Measure 2, the stricter one: every line, blank ones included, of the
     # benchmark scripts (benchmarks/*.py) against those of the package's
