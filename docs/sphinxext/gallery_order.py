@@ -3,6 +3,7 @@
 EXAMPLE_ORDER = [
     "plot_denoise_mnist.py",
     "plot_pca_vs_dae_denoising.py",
+    "plot_denoise_photos.py",
     "plot_corruptions.py",
     "plot_grid_search_latent_dim.py",
     "plot_feature_union_pca.py",
