@@ -14,7 +14,7 @@ non-local means (patch 5, distance 6, fast, sigma given, h = k * sigma); and
 Noise2Self: calibrate_denoiser picks the TV weight (of 9, 0.02 to 0.4) on
 each test photo itself, sigma unknown, then plain TV runs with it. Best
 classical: the largest PSNR of these four, per photo and sigma. Models
-(DenoisingAutoencoder, loss="mse", noise not clipped, no validation,
+(DenoisingAutoencoder, loss="mse", cosine schedule, noise not clipped, no validation,
 random_state=0, --epochs epochs of fresh random patches of the training
 photos): fully_conv (patch 40, sigma 25, applied at 25), blind (sigma per
 image in [0, 55/255], applied at every sigma), conv (the reference network,
@@ -46,7 +46,9 @@ GRIDS |= {"nl_means": (0.4, 0.5, 0.6, 0.8, 1.0), "noise2self": tuple(np.geomspac
 MODELS = {"fully_conv": ("fully_conv", 40, 25 / 255, (25,), None)}
 MODELS["blind"] = ("fully_conv", 40, (0, 55 / 255), SIGMAS, None)
 MODELS["conv"] = ("conv", 28, 25 / 255, (25,), 28)
-OPTIONS = dict(loss="mse", validation_fraction=0.0, random_state=0)
+OPTIONS = dict(
+    loss="mse", learning_rate_schedule="cosine", validation_fraction=0.0, random_state=0
+)
 INTRO = """# Grey photos: classical denoisers and autoencoders
 
 `{}`; rules in the script's docstring.

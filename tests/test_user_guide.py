@@ -120,3 +120,12 @@ def test_patch_size_snippet_runs(capsys):
     assert [photo.shape for photo in photos] == [(427, 640, 3), (427, 640, 3)]
     assert dae.n_iter_ == 1 and dae.n_features_in_ == 32 * 32 * 3
     assert capsys.readouterr().out == "(32, 32, 3)\n"
+
+
+def test_photos_snippet_runs(capsys):
+    namespace = _run(_block('architecture="fully_conv"', page="photos.rst"), {})
+    dae, noisy = namespace["dae"], namespace["noisy"]
+    assert dae.architecture_ == "fully_conv" and dae.n_iter_ == 2
+    assert dae.loss_ == "mean_squared_error"
+    assert dae.predict(noisy[np.newaxis]).shape == (1, 37, 53, 3)
+    assert capsys.readouterr().out == "(1, 37, 53, 3)\n(1, 128)\n"
