@@ -247,7 +247,7 @@ def _patch_batches(
     if n_validation == 0:
         return batches, None
     # Cut once, and corrupted the same way every epoch.
-    targets, inputs = PatchBatches(
+    inputs, targets = PatchBatches(
         sampler,
         None,
         n_patches=n_validation,

@@ -191,6 +191,20 @@ def test_validation_patches_are_the_same_every_epoch():
     assert len(set(loss)) == 3
 
 
+def test_validation_patches_of_pairs_map_the_noisy_to_the_clean():
+    # Uniform images: every patch is the same, so the last validation loss
+    # is the fitted model's error on one noisy patch against its clean one.
+    noisy = [np.zeros((12, 12), np.float32), np.zeros((10, 14), np.float32)]
+    clean = [np.full_like(image, 0.5) for image in noisy]
+    dae = DenoisingAutoencoder(
+        **SMALL, patch_size=6, epochs=2, loss="mse", validation_fraction=0.5, random_state=0
+    ).fit(noisy, clean)
+    error = np.mean((dae.predict(np.zeros((1, 6, 6), np.float32)) - 0.5) ** 2)
+    backwards = np.mean(dae.predict(np.full((1, 6, 6), 0.5, np.float32)) ** 2)
+    assert not np.isclose(error, backwards, rtol=1e-3)
+    np.testing.assert_allclose(dae.history_["val_loss"][-1], error, rtol=1e-4)
+
+
 def test_too_few_patches_for_validation_warns():
     image = np.random.RandomState(0).uniform(size=(8, 8))
     dae = DenoisingAutoencoder(**dict(SMALL, batch_size=1), patch_size=8, epochs=1)
