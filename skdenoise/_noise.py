@@ -217,7 +217,7 @@ class GaussianNoiser(_BaseNoiser):
     A range of noise levels: each row gets its own, here from 0 to 0.2:
 
     >>> X = np.zeros((4, 1000))
-    >>> blind = GaussianNoiser(noise_factor=(0.0, 0.2), clip=None, random_state=0)
+    >>> blind = GaussianNoiser((0.0, 0.2), clip=None, random_state=0)
     >>> blind.fit_transform(X).std(axis=1).round(2)
     array([0.08, 0.07, 0.14, 0.11])
     """
