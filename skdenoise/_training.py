@@ -191,20 +191,32 @@ def _row_batches(
     )
     validation = None
     if validation_rows is not None:
-        # Corrupted the same way every epoch, so that its loss is
-        # comparable across epochs.
-        validation = CorruptedBatches(
-            targets=validation_rows[1],
-            inputs=validation_rows[0],
-            noise=settings.noise,
+        validation = _fixed_validation(
+            validation_rows[1],
+            validation_rows[0],
+            settings,
             batch_size=inference_batch_size,
-            seed=settings.split_seed,
-            first_epoch=0,
-            shuffle=False,
             multiple_of=multiple_of,
-            sample_shape=settings.sample_shape,
         )
     return batches, validation
+
+
+def _fixed_validation(targets, inputs, settings, *, batch_size, multiple_of):
+    """Validation batches corrupted the same way every epoch.
+
+    The same corruption makes the validation loss comparable across epochs.
+    """
+    return CorruptedBatches(
+        targets=targets,
+        inputs=inputs,
+        noise=settings.noise,
+        batch_size=batch_size,
+        seed=settings.split_seed,
+        first_epoch=0,
+        shuffle=False,
+        multiple_of=multiple_of,
+        sample_shape=settings.sample_shape,
+    )
 
 
 def _patch_batches(
@@ -246,7 +258,7 @@ def _patch_batches(
         )
     if n_validation == 0:
         return batches, None
-    # Cut once, and corrupted the same way every epoch.
+    # Cut once; _fixed_validation corrupts them the same way every epoch.
     inputs, targets = PatchBatches(
         sampler,
         None,
@@ -256,16 +268,12 @@ def _patch_batches(
         first_epoch=0,
         sample_shape=settings.sample_shape,
     ).epoch_arrays(0)
-    validation = CorruptedBatches(
-        targets=targets,
-        inputs=None if y is None else inputs,
-        noise=settings.noise,
+    validation = _fixed_validation(
+        targets,
+        None if y is None else inputs,
+        settings,
         batch_size=inference_batch_size,
-        seed=settings.split_seed,
-        first_epoch=0,
-        shuffle=False,
         multiple_of=multiple_of,
-        sample_shape=settings.sample_shape,
     )
     return batches, validation
 
