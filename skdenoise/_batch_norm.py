@@ -65,16 +65,21 @@ def set_population_statistics(model, inputs, batch_size):
     """
     import tensorflow as tf
 
-    from ._shared_steps import shared_prefix, structure_key
+    from ._shared_steps import on_default_strategy, shared_prefix, structure_key
 
     chain = _chain_list(model)
     structure = structure_key(model)
     for index, layer in enumerate(chain):
         if not isinstance(layer, keras.layers.BatchNormalization):
             continue
-        # Traced once per structure: layer by layer, in eager mode, the
-        # recomputation took a quarter of a small fit.
-        prefix = shared_prefix(model, _chain_list, index, structure=structure)
+        if on_default_strategy(model):
+            # Traced once per structure: layer by layer, in eager mode, the
+            # recomputation took a quarter of a small fit.
+            prefix = shared_prefix(model, _chain_list, index, structure=structure)
+        else:
+            # The variables of a tf.distribute strategy are not the plain ones
+            # the shared functions are traced for.
+            prefix = _eager_prefix
         count, total, total_of_squares = 0, 0.0, 0.0
         for start in range(0, len(inputs), batch_size):
             values = prefix(chain[:index], tf.constant(inputs[start : start + batch_size]))
@@ -89,6 +94,12 @@ def set_population_statistics(model, inputs, batch_size):
         variance = np.maximum(total_of_squares / count - np.square(mean), 0.0)
         layer.moving_mean.assign(mean.astype(np.float32))
         layer.moving_variance.assign(variance.astype(np.float32))
+
+
+def _eager_prefix(layers, values):
+    for layer in layers:
+        values = layer(values, training=False)
+    return values
 
 
 class PreciseBatchNorm(keras.callbacks.Callback):

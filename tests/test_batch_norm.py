@@ -70,12 +70,17 @@ def test_population_statistics_normalise_each_layer_exactly(small_digits):
     )
 
 
-def test_every_layer_gets_the_statistics_of_its_inputs(small_digits):
+# "mirrored": the variables of a tf.distribute strategy, which the functions
+# traced for plain variables do not take.
+@pytest.mark.parametrize("distribution_strategy", [None, "mirrored"])
+def test_every_layer_gets_the_statistics_of_its_inputs(small_digits, distribution_strategy):
     import keras
 
     from skdenoise._batch_norm import _chain_list
 
-    dae = DenoisingAutoencoder(epochs=1, random_state=0).fit(small_digits)
+    dae = DenoisingAutoencoder(
+        epochs=1, distribution_strategy=distribution_strategy, random_state=0
+    ).fit(small_digits)
     images = small_digits.reshape(-1, 8, 8, 1)
     set_population_statistics(dae.model_, images, batch_size=64)
     # Layer by layer in eager mode, with every statistic already set: each
