@@ -136,13 +136,18 @@ def predict(model, tile, timing, image):
     return output
 
 
+def model_key(name, sigma):
+    """The key of a fitted model: its name, and the sigma of a model per sigma."""
+    return name if sigma is None else f"{name} σ {sigma}"
+
+
 def fit_models(train, epochs, sigmas, timings):
     """(name: (denoise(noisy, sigma), test sigmas), model key: fitted model) of MODELS."""
     contenders, models = {}, {}
     for name, (architecture, patch_size, noise, test_sigmas, tile) in MODELS.items():
         test_sigmas = [sigma for sigma in test_sigmas if sigma in sigmas]
         for sigma in test_sigmas if noise is None else [None]:
-            key = name if sigma is None else f"{name} σ {sigma}"
+            key = model_key(name, sigma)
             model = DenoisingAutoencoder(
                 architecture=architecture,
                 patch_size=patch_size,
@@ -156,7 +161,7 @@ def fit_models(train, epochs, sigmas, timings):
             timings[key] = {"fit_seconds": watch.seconds}
 
         def denoise(noisy, sigma, name=name, tile=tile, per_sigma=noise is None):
-            key = f"{name} σ {sigma}" if per_sigma else name
+            key = model_key(name, sigma if per_sigma else None)
             return predict(models[key], tile, timings[key], noisy)
 
         contenders[name] = (denoise, test_sigmas)
@@ -266,7 +271,7 @@ def main(argv=None):
     if not args.classical_only:
         noisy = add_noise(next(iter(test.values())), 12345, 0, 25)
         shapes = LARGE[:1] if args.quick else LARGE
-        results["large_photos"] = large_photos(fitted["fully_conv σ 25"], noisy, shapes)
+        results["large_photos"] = large_photos(fitted[model_key("fully_conv", 25)], noisy, shapes)
     flags = " --quick" * args.quick
     flags += " --classical-only" if args.classical_only else f" --epochs {args.epochs}"
     results["settings"] = {**vars(args), "output_dir": str(args.output_dir)}
