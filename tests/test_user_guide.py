@@ -129,3 +129,24 @@ def test_photos_snippet_runs(capsys):
     assert dae.loss_ == "mean_squared_error"
     assert dae.predict(noisy[np.newaxis]).shape == (1, 37, 53, 3)
     assert capsys.readouterr().out == "(1, 37, 53, 3)\n(1, 128)\n"
+
+
+def _simple_table_rows(text):
+    """Data rows of the reStructuredText simple tables in `text`, cut into cells."""
+    rows = []
+    for border, body in re.findall(r"^(=[= ]+)\n.+?\n\1\n(.+?)\n\1$", text, re.M | re.S):
+        spans = [match.span() for match in re.finditer("=+", border)]
+        spans[-1] = (spans[-1][0], None)
+        rows += [[line[a:b].strip() for a, b in spans] for line in body.splitlines()]
+    return rows
+
+
+def test_photos_tables_are_copied_from_the_results():
+    root = USER_GUIDE.parents[1]
+    rows = _simple_table_rows((USER_GUIDE / "photos.rst").read_text())
+    assert len(rows) == 3 + 7  # large photos; models and noise levels
+    results = (root / "benchmarks" / "results" / "photos.md").read_text()
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", results))
+    # The first cell names the size or the model; every other is measured.
+    copied = {n for row in rows for cell in row[1:] for n in re.findall(r"\d+(?:\.\d+)?", cell)}
+    assert copied and copied <= numbers, sorted(copied - numbers)
