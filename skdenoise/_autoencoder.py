@@ -25,6 +25,8 @@ from ._architectures import (
 from ._backend import require_tensorflow
 from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
 from ._features import FEATURES, check_features, check_hidden_layer_sizes, transform_output
+from ._fit_data import validate_batches
+from ._history import append_history
 from ._input import (
     network_batch,
     reject_time_dtypes,
@@ -33,8 +35,7 @@ from ._input import (
 )
 from ._losses import LOSS_NAMES, sample_losses
 from ._noise import GaussianNoiser
-from ._training_input import validate_training_data
-from .model_selection import append_history, fit_seeds
+from .model_selection import fit_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
 # a copy (see DenoisingAutoencoder.set_params).
@@ -512,7 +513,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         with _restored_on_failure(self):
             first_call = not (continue_training and hasattr(self, "model_"))
-            X, y = self._validate_training_data(X, y, first_call)
+            X, y = self._validate_batches(X, y, first_call)
             model = self._build_model() if first_call else self.model_
             history = train(
                 model,
@@ -534,10 +535,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             self.n_iter_ += len(history["loss"])
         return self
 
-    def _validate_training_data(self, X, y, first_call):
+    def _validate_batches(self, X, y, first_call):
         """`X` and `y` validated; on a first call, the settings they resolve."""
         fitted = None if first_call else (self.image_shape_, self.loss_)
-        X, y, image_shape, loss = validate_training_data(self, X, y, fitted=fitted)
+        X, y, image_shape, loss = validate_batches(self, X, y, fitted=fitted)
         if first_call:
             self._initialize(image_shape, loss)
         return X, y

@@ -65,7 +65,8 @@ def set_population_statistics(model, inputs, batch_size):
     """
     import tensorflow as tf
 
-    from ._shared_steps import on_default_strategy, shared_prefix, structure_key
+    from ._inference import shared_prefix
+    from ._structures import on_default_strategy, structure_key
 
     chain = _chain_list(model)
     structure = structure_key(model)
@@ -100,50 +101,3 @@ def _eager_prefix(layers, values):
     for layer in layers:
         values = layer(values, training=False)
     return values
-
-
-class PreciseBatchNorm(keras.callbacks.Callback):
-    """Recompute batch-normalisation statistics after each epoch's last step.
-
-    The callback runs before the epoch's validation, so ``val_loss``,
-    early stopping and the weights it restores all use statistics that
-    match the weights of that epoch. When nothing looks at the model
-    between epochs, the statistics are computed once, at the end.
-
-    Parameters
-    ----------
-    inputs : ndarray of float32 of shape (n_samples, ...)
-        Training inputs to compute the statistics over.
-
-    steps_per_epoch : int
-        Training steps in one epoch.
-
-    batch_size : int
-        Samples per forward pass of the recomputation.
-
-    every_epoch : bool, default=True
-        Whether to recompute after every epoch (for validation, early
-        stopping or other callbacks), or only when training ends.
-    """
-
-    def __init__(self, inputs, *, steps_per_epoch, batch_size, every_epoch=True):
-        super().__init__()
-        self.inputs = inputs
-        self.steps_per_epoch = steps_per_epoch
-        self.batch_size = batch_size
-        self.every_epoch = every_epoch
-        self._stale = False
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._stale = True
-        if self.every_epoch and batch == self.steps_per_epoch - 1:
-            self._recompute()
-
-    def on_train_end(self, logs=None):
-        # After the last epoch, or within an epoch that a callback stopped.
-        if self._stale:
-            self._recompute()
-
-    def _recompute(self):
-        set_population_statistics(self.model, self.inputs, self.batch_size)
-        self._stale = False

@@ -24,8 +24,7 @@ from ._persistence import (
     source_name,
     write_estimator_file,
 )
-from ._random import MAX_SEED
-from .model_selection import SEED_NAMES
+from ._random import MAX_SEED, SEED_NAMES
 
 # Fitted attributes that `save` writes and `load` restores, beside the model.
 SAVED_ATTRIBUTES = (

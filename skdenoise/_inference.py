@@ -2,9 +2,16 @@
 
 import functools
 
+import keras
 import tensorflow as tf
 
-from ._shared_steps import on_default_strategy, shared_inference
+from ._structures import (
+    cached,
+    on_default_strategy,
+    structure_key,
+    variable_handles,
+    weights_of,
+)
 
 
 class NetworkFunction:
@@ -71,3 +78,103 @@ def inference_function(network):
         radius=receptive_radius(network),
         spatial_mean=spatial_mean,
     )
+
+
+def shared_inference(network):
+    """Inference with `network`, traced at most once per structure.
+
+    Parameters
+    ----------
+    network : keras.Model
+        The autoencoder, one of its halves, or a model sharing its layers,
+        on the default distribution strategy.
+
+    Returns
+    -------
+    inference : LayersInference
+        Runs any network of the same structure in inference mode, given as
+        the one-element list ``[network]``.
+    """
+    key = ("inference", structure_key(network))
+    return cached(
+        key, lambda: LayersInference([keras.models.clone_model(network)], network.input_shape)
+    )
+
+
+def shared_prefix(model, chain, stop, *, structure=None):
+    """Inference through the first `stop` layers of a chain, traced once per structure.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The network that the layers belong to.
+
+    chain : callable
+        Returns the layers of a network of `model`'s structure, input to
+        output, as a list.
+
+    stop : int
+        Number of layers, from the input, to run.
+
+    structure : tuple, default=None
+        ``structure_key(model)``, for a caller that asks for several
+        prefixes of one model; computed when None.
+
+    Returns
+    -------
+    prefix : LayersInference
+        Runs those layers of any network of the structure.
+    """
+    if structure is None:
+        structure = structure_key(model)
+    return cached(
+        ("prefix", structure, stop),
+        lambda: LayersInference(chain(keras.models.clone_model(model))[:stop], model.input_shape),
+    )
+
+
+class LayersInference:
+    """Inference mode through a run of layers, for any network of one structure.
+
+    The run is a whole network (a one-element list) or the first layers of
+    a chain. Its function is the concrete function of one signature, for
+    batches of every size and the weights of every network of the
+    structure: calling it skips tf.function's argument binding and cache
+    look-up.
+
+    Parameters
+    ----------
+    layers : list of keras.Layer
+        Template layers, applied in order.
+
+    input_shape : tuple
+        Shape of the inputs, batch dimension first.
+    """
+
+    def __init__(self, layers, input_shape):
+        self.layers = layers
+        self._weights = weights_of(layers)
+        spec = tf.TensorSpec((None, *input_shape[1:]), tf.float32)
+        self._function = tf.function(self._outputs, autograph=False).get_concrete_function(
+            variable_handles(self._weights), spec
+        )
+
+    def __call__(self, layers, inputs):
+        """Outputs of `layers`, matching the template's, for a batch of `inputs`."""
+        return self._function(variable_handles(weights_of(layers)), inputs)
+
+    def bind(self, layers):
+        """A function of a batch of inputs, running `layers`.
+
+        The variables of `layers` are looked up once, not at every call:
+        their values are read when the function runs, so it follows every
+        later change of the weights.
+        """
+        return functools.partial(self._function, variable_handles(weights_of(layers)))
+
+    def _outputs(self, weights, x):
+        values = [weight.read_value() for weight in weights]
+        with keras.StatelessScope(state_mapping=list(zip(self._weights, values))):
+            for layer in self.layers:
+                x = layer(x, training=False)
+        return x

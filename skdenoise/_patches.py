@@ -5,7 +5,7 @@ patches cut at random from its training images, new ones every epoch, as the
 noise is new every epoch: a few large photos then give as many training
 samples as the network needs, and the photos may differ in size. This module
 checks the images and cuts the patches, with NumPy alone;
-:class:`~skdenoise._training_data.PatchBatches` serves them to training.
+:class:`~skdenoise._batches.PatchBatches` serves them to training.
 """
 
 import math

@@ -9,6 +9,9 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 MAX_SEED = np.iinfo(np.int32).max
+# The seeds of one fit, derived from the estimator's random_state: weight
+# initialisation, validation split, training batches, scoring.
+SEED_NAMES = ("init", "split", "train", "score")
 
 
 def check_generator(random_state):

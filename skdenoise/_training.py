@@ -3,7 +3,7 @@
 :func:`train` takes a built model, the validated data and the settings, and
 does the rest: it holds out the validation rows, makes the corrupted
 training and validation batches, sets up the callbacks, trains on the shared
-steps (:mod:`skdenoise._training_loop`) or through ``keras.Model.fit``, and
+steps (:mod:`skdenoise._epoch_loop`) or through ``keras.Model.fit``, and
 checks that the loss stayed finite. Everything it needs comes as arguments;
 it reads nothing from the estimator.
 """
@@ -16,15 +16,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._batch_norm import PRECISE_STATISTICS_SAMPLES, PreciseBatchNorm, has_batch_norm
+from ._batch_norm import PRECISE_STATISTICS_SAMPLES, has_batch_norm
+from ._batches import CorruptedBatches, PatchBatches
+from ._callbacks import PreciseBatchNorm, StopOnNonFiniteLoss
+from ._epoch_loop import fit_epochs
 from ._exceptions import TrainingDivergedError
 from ._learning_rate import set_up_learning_rate
 from ._multi_worker import fit_across_workers
 from ._patches import PatchSampler, check_patch_size
-from ._shared_steps import shared_steps, supports_shared_steps
-from ._training_data import CorruptedBatches, PatchBatches, StopOnNonFiniteLoss
-from ._training_loop import fit_epochs
-from .model_selection import n_validation_samples, split_indices
+from ._training_steps import shared_steps, supports_shared_steps
+from ._validation_split import n_validation_samples, split_indices
 
 
 @dataclass(frozen=True)

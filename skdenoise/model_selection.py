@@ -10,11 +10,10 @@ from the history the fit records.
 
 import numpy as np
 
-from ._random import derive_seeds
+from ._random import SEED_NAMES, derive_seeds
+from ._validation_split import n_validation_samples, split_indices
 
 __all__ = ["best_epoch", "fit_seeds", "train_validation_indices"]
-
-SEED_NAMES = ("init", "split", "train", "score")
 
 
 def fit_seeds(random_state):
@@ -43,17 +42,6 @@ def fit_seeds(random_state):
     True
     """
     return derive_seeds(random_state, SEED_NAMES)
-
-
-def n_validation_samples(n_samples, validation_fraction):
-    """How many of `n_samples` rows a fit holds out: ``floor(n * fraction)``."""
-    return int(np.floor(n_samples * validation_fraction)) if validation_fraction else 0
-
-
-def split_indices(n_samples, n_validation, seed):
-    """Training and validation row indices, the validation rows drawn by `seed`."""
-    order = np.random.default_rng(seed).permutation(n_samples)
-    return order[n_validation:], order[:n_validation]
 
 
 def train_validation_indices(n_samples, *, validation_fraction=0.1, random_state=None):
@@ -151,16 +139,3 @@ def best_epoch(history, monitor="val_loss"):
         return None, None
     best = int(np.argmin(np.where(finite, values, np.inf)))
     return best + 1, float(values[best])
-
-
-def append_history(history, n_epochs, new):
-    """`history` of `n_epochs` epochs followed by the epochs of `new`.
-
-    Every key gets one value per epoch: NaN where a fit did not record it,
-    such as the validation loss of ``partial_fit``'s epochs.
-    """
-    n_new = len(new["loss"])
-    return {
-        key: history.get(key, [np.nan] * n_epochs) + new.get(key, [np.nan] * n_new)
-        for key in {**history, **new}
-    }

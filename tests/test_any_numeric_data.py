@@ -9,8 +9,8 @@ from sklearn.preprocessing import StandardScaler
 
 import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise._batches import CorruptedBatches
 from skdenoise._losses import elementwise_loss
-from skdenoise._training_data import CorruptedBatches
 from skdenoise._value_range import lies_in_unit_interval
 
 # Settings of the small_dae fixture (tests/conftest.py) in this module.

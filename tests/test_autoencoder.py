@@ -9,8 +9,8 @@ import pytest
 from sklearn.base import clone
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise._batches import CorruptedBatches
 from skdenoise._losses import elementwise_loss
-from skdenoise._training_data import CorruptedBatches
 
 # Settings of the small_dae fixture (tests/conftest.py) in this module.
 SMALL_DAE_DEFAULTS = dict(latent_dim=16, epochs=1, random_state=0)

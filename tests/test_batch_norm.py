@@ -108,7 +108,7 @@ def test_precise_statistics_keep_fits_reproducible(small_digits):
 
 @pytest.mark.parametrize("every_epoch, expected", [(True, 2), (False, 1)])
 def test_statistics_are_recomputed_only_when_something_reads_them(every_epoch, expected):
-    from skdenoise._batch_norm import PreciseBatchNorm
+    from skdenoise._callbacks import PreciseBatchNorm
 
     recomputed = []
 

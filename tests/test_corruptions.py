@@ -9,9 +9,9 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skdenoise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser
+from skdenoise._batches import CorruptedBatches
 from skdenoise._noise import corrupt
 from skdenoise._random import batch_seed
-from skdenoise._training_data import CorruptedBatches
 
 NOISERS = [MaskingNoiser, SaltPepperNoiser]
 

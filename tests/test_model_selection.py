@@ -2,12 +2,8 @@ import numpy as np
 import pytest
 
 from skdenoise import DenoisingAutoencoder
-from skdenoise.model_selection import (
-    append_history,
-    best_epoch,
-    fit_seeds,
-    train_validation_indices,
-)
+from skdenoise._history import append_history
+from skdenoise.model_selection import best_epoch, fit_seeds, train_validation_indices
 
 
 @pytest.mark.parametrize("validation_fraction", [0.1, 0.25, None])

@@ -14,8 +14,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise._batches import PatchBatches
 from skdenoise._patches import PatchSampler, validate_images
-from skdenoise._training_data import PatchBatches
 
 # A tiny dense network: the sampling, not the network, is under test.
 SMALL = dict(latent_dim=2, hidden_layer_sizes=(8,), architecture="dense", batch_size=16)

@@ -9,13 +9,9 @@ from sklearn.datasets import load_digits
 
 from skdenoise import DenoisingAutoencoder
 from skdenoise._architectures import build_conv_autoencoder, build_dense_autoencoder
-from skdenoise._shared_steps import (
-    adam_state_as_expected,
-    shared_inference,
-    shared_steps,
-    structure_key,
-    supports_shared_steps,
-)
+from skdenoise._inference import shared_inference
+from skdenoise._structures import structure_key
+from skdenoise._training_steps import adam_state_as_expected, shared_steps, supports_shared_steps
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Training and evaluation steps traced once per network, shared by every fit.
+"""The training and validation steps, traced once per network structure.
 
 ``keras.Model.fit`` traces its training step for every new model, again for
 an epoch's last, smaller batch, and its validation step once more: about a
@@ -9,27 +9,19 @@ is nearly all of its cost.
 
 Here a step is a pure function of the values of the variables it is given
 (``keras.Layer.stateless_call`` on a template network of the same
-structure), traced once per network structure for batches of any size. Each
-fit passes its own model's variables, which the step reads and updates in
-place, so every fit of a structure after the first reuses the same trace. The
-optimizer is Keras's Adam, its update written out here on the same variables
-(Keras's TensorFlow optimizer updates variables in place and cannot run
+structure), traced once per network structure and sample shape for batches
+of any size (see :mod:`skdenoise._structures`). Each fit passes its own
+model's variables, which the step reads and updates in place, so every fit
+of a structure after the first reuses the same trace. The optimizer is
+Keras's Adam, its update written out here on the same variables (Keras's
+TensorFlow optimizer updates variables in place and cannot run
 statelessly).
 """
-
-import functools
-import json
-import threading
-from collections import OrderedDict
 
 import keras
 import tensorflow as tf
 
-# Structures whose traced steps are kept: a grid over latent sizes and noise
-# levels holds a handful, and each entry is small next to a fitted model.
-_CACHE_SIZE = 32
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
+from ._structures import cached, on_default_strategy, structure_key, variable_handles
 
 
 def supports_shared_steps(model):
@@ -106,18 +98,6 @@ def _is_variable(variable, kind, shape):
     )
 
 
-def on_default_strategy(model):
-    """Whether `model` lives, and is called, outside any distribution strategy.
-
-    The shared functions run on the default device placement; a model of a
-    ``tf.distribute`` strategy keeps its own functions.
-    """
-    return (
-        not tf.distribute.has_strategy()
-        and model.distribute_strategy is tf.distribute.get_strategy()
-    )
-
-
 def shared_steps(model):
     """The steps of `model`'s structure, traced at most once per process.
 
@@ -144,94 +124,7 @@ def shared_steps(model):
     # A copy of the structure, not `model` itself: the cache keeps no fitted
     # model alive, and nothing of the template is read but its layers'
     # computation.
-    return _cached(key, lambda: NetworkSteps(keras.models.clone_model(model), loss, optimizer))
-
-
-def shared_inference(network):
-    """Inference with `network`, traced at most once per structure.
-
-    Parameters
-    ----------
-    network : keras.Model
-        The autoencoder, one of its halves, or a model sharing its layers,
-        on the default distribution strategy.
-
-    Returns
-    -------
-    inference : LayersInference
-        Runs any network of the same structure in inference mode, given as
-        the one-element list ``[network]``.
-    """
-    key = ("inference", structure_key(network))
-    return _cached(
-        key, lambda: LayersInference([keras.models.clone_model(network)], network.input_shape)
-    )
-
-
-def shared_prefix(model, chain, stop, *, structure=None):
-    """Inference through the first `stop` layers of a chain, traced once per structure.
-
-    Parameters
-    ----------
-    model : keras.Model
-        The network that the layers belong to.
-
-    chain : callable
-        Returns the layers of a network of `model`'s structure, input to
-        output, as a list.
-
-    stop : int
-        Number of layers, from the input, to run.
-
-    structure : tuple, default=None
-        ``structure_key(model)``, for a caller that asks for several
-        prefixes of one model; computed when None.
-
-    Returns
-    -------
-    prefix : LayersInference
-        Runs those layers of any network of the structure.
-    """
-    if structure is None:
-        structure = structure_key(model)
-    return _cached(
-        ("prefix", structure, stop),
-        lambda: LayersInference(chain(keras.models.clone_model(model))[:stop], model.input_shape),
-    )
-
-
-def _cached(key, make):
-    with _cache_lock:
-        value = _cache.get(key)
-        if value is None:
-            value = _cache[key] = make()
-            if len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        else:
-            _cache.move_to_end(key)
-    return value
-
-
-def structure_key(model):
-    """What a model computes, as a hashable key: every layer's settings.
-
-    Names and initializers are left out: they do not change what a trained
-    network computes, and every new model has names and seeds of its own.
-    """
-    return (tuple(model.input_shape), tuple(_layer_settings(model)))
-
-
-def _layer_settings(layer):
-    if isinstance(layer, keras.Model):
-        for inner in layer.layers:
-            yield from _layer_settings(inner)
-        return
-    config = {
-        name: value
-        for name, value in layer.get_config().items()
-        if name not in ("name", "seed") and not name.endswith("_initializer")
-    }
-    yield type(layer).__name__, json.dumps(config, sort_keys=True, default=repr)
+    return cached(key, lambda: NetworkSteps(keras.models.clone_model(model), loss, optimizer))
 
 
 class NetworkSteps:
@@ -271,10 +164,10 @@ class NetworkSteps:
         return self._call(
             "train",
             (
-                _handles(model.trainable_variables),
-                _handles(model.non_trainable_variables),
-                _handles(optimizer._momentums),
-                _handles(optimizer._velocities),
+                variable_handles(model.trainable_variables),
+                variable_handles(model.non_trainable_variables),
+                variable_handles(optimizer._momentums),
+                variable_handles(optimizer._velocities),
                 optimizer.iterations.value,
                 optimizer._learning_rate.value,
             ),
@@ -286,7 +179,10 @@ class NetworkSteps:
         """Mean loss of `model` in inference mode on a batch."""
         return self._call(
             "evaluate",
-            (_handles(model.trainable_variables), _handles(model.non_trainable_variables)),
+            (
+                variable_handles(model.trainable_variables),
+                variable_handles(model.non_trainable_variables),
+            ),
             inputs,
             targets,
         )
@@ -338,60 +234,3 @@ class NetworkSteps:
             training=False,
         )
         return self._mean_loss(y, outputs)
-
-
-class LayersInference:
-    """Inference mode through a run of layers, for any network of one structure.
-
-    The run is a whole network (a one-element list) or the first layers of
-    a chain. Its function is the concrete function of one signature, for
-    batches of every size and the weights of every network of the
-    structure: calling it skips tf.function's argument binding and cache
-    look-up.
-
-    Parameters
-    ----------
-    layers : list of keras.Layer
-        Template layers, applied in order.
-
-    input_shape : tuple
-        Shape of the inputs, batch dimension first.
-    """
-
-    def __init__(self, layers, input_shape):
-        self.layers = layers
-        self._weights = _weights(layers)
-        spec = tf.TensorSpec((None, *input_shape[1:]), tf.float32)
-        self._function = tf.function(self._outputs, autograph=False).get_concrete_function(
-            _handles(self._weights), spec
-        )
-
-    def __call__(self, layers, inputs):
-        """Outputs of `layers`, matching the template's, for a batch of `inputs`."""
-        return self._function(_handles(_weights(layers)), inputs)
-
-    def bind(self, layers):
-        """A function of a batch of inputs, running `layers`.
-
-        The variables of `layers` are looked up once, not at every call:
-        their values are read when the function runs, so it follows every
-        later change of the weights.
-        """
-        return functools.partial(self._function, _handles(_weights(layers)))
-
-    def _outputs(self, weights, x):
-        values = [weight.read_value() for weight in weights]
-        with keras.StatelessScope(state_mapping=list(zip(self._weights, values))):
-            for layer in self.layers:
-                x = layer(x, training=False)
-        return x
-
-
-def _weights(layers):
-    """Every weight of `layers`, trainable or not, in the order of the layers."""
-    return [weight for layer in layers for weight in layer.weights]
-
-
-def _handles(variables):
-    """The TensorFlow variables behind Keras variables."""
-    return [variable.value for variable in variables]

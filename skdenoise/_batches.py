@@ -2,7 +2,6 @@
 
 import math
 
-import keras
 import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
@@ -402,16 +401,3 @@ def _sequential_pipeline_options():
     options.experimental_optimization.map_parallelization = False
     options.autotune.enabled = False
     return options
-
-
-class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Stop training at the first NaN or infinite batch loss, silently.
-
-    Keras's ``TerminateOnNaN`` prints to stdout whatever the verbosity; the
-    estimator reports divergence itself, with an exception.
-    """
-
-    def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(float(loss)):
-            self.model.stop_training = True

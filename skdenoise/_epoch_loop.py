@@ -2,8 +2,8 @@
 
 What ``keras.Model.fit`` does for an in-memory, single-device fit, without
 its per-model tracing and its ``tf.data`` set-up: the batches of
-:class:`~skdenoise._training_data.CorruptedBatches` go straight to the
-steps of :mod:`skdenoise._shared_steps`, and the callbacks (the History and
+:class:`~skdenoise._batches.CorruptedBatches` go straight to the
+steps of :mod:`skdenoise._training_steps`, and the callbacks (the History and
 progress bar that fit adds, early stopping, the user's own) see the same
 calls, logs and ``model.stop_training`` as under fit.
 """
@@ -20,14 +20,14 @@ def fit_epochs(model, steps, batches, validation, *, epochs, callbacks, verbose)
     model : keras.Model
         Compiled model whose weights are trained in place.
 
-    steps : skdenoise._shared_steps.NetworkSteps
+    steps : skdenoise._training_steps.NetworkSteps
         Steps traced for the model's structure.
 
-    batches : skdenoise._training_data.CorruptedBatches
+    batches : skdenoise._batches.CorruptedBatches
         Training batches; epoch ``k`` of this fit is its epoch
         ``batches.first_epoch + k``.
 
-    validation : skdenoise._training_data.CorruptedBatches or None
+    validation : skdenoise._batches.CorruptedBatches or None
         Validation batches, evaluated at the end of every epoch.
 
     epochs : int

@@ -23,7 +23,7 @@ from ._losses import training_loss
 from ._patches import check_patch_size, validate_image_pairs
 
 
-def validate_training_data(estimator, X, y, *, fitted):
+def validate_batches(estimator, X, y, *, fitted):
     """Validate the data of a fit; resolve the loss and the image shape.
 
     Parameters
