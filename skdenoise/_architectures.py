@@ -10,6 +10,7 @@ this module does not start TensorFlow.
 
 import contextlib
 import math
+from dataclasses import dataclass
 
 AUTOENCODER_NAME = "autoencoder"
 ENCODER_NAME = "encoder"
@@ -122,9 +123,7 @@ def build_conv_autoencoder(image_shape, latent_dim, *, output_activation, seed):
 
 
 # Dilation rates of the fully convolutional network's 3x3 ReLU layers,
-# encoder then decoder. Plain convolutions (a receptive field of 17 pixels)
-# denoised photos better after short training than dilation rates 1, 2, 3,
-# 4, 3, 2, 1 (35 pixels), and faster; benchmarks/results/photos_design.md.
+# encoder then decoder: plain convolutions, a receptive field of 17 pixels.
 FULLY_CONV_DILATIONS = ((1, 1, 1, 1), (1, 1, 1))
 FULLY_CONV_FILTERS = 32
 
@@ -294,9 +293,138 @@ def build_dense_autoencoder(
     return _join(encoder, decoder, (n_features,))
 
 
+@dataclass(frozen=True)
+class Architecture:
+    """The facts of one value of `architecture` that other modules ask.
+
+    Every module asks :func:`architecture_spec` rather than compare the
+    name: a new architecture is one entry of :data:`ARCHITECTURES` and a
+    builder.
+
+    Attributes
+    ----------
+    build : callable
+        ``build(sample_shape, latent_dim, *, hidden_layer_sizes,
+        output_activation, seed)``: the uncompiled network.
+
+    takes_images : bool
+        Whether the samples must be images, of an ``image_shape_``.
+
+    any_size : bool
+        Whether the fitted network takes images of any height and width.
+        Its ``transform`` then averages the latent map over each image, so
+        the codes cannot be decoded back into an image.
+
+    residual : bool
+        Whether the network outputs its input minus the noise it predicts;
+        such an output is unbounded, so its activation is linear.
+
+    refused_losses : tuple of str
+        Keras names of the losses it cannot train on, and why, in
+        `refusal`.
+
+    auto_loss : str or None
+        What ``loss="auto"`` resolves to; None decides from the data.
+
+    features : tuple of str
+        The values of `features` whose ``transform`` it computes.
+
+    refusal : str
+        Why the `refused_losses` do not apply, after ``loss='...'`` in a
+        message.
+    """
+
+    build: object
+    takes_images: bool
+    any_size: bool = False
+    residual: bool = False
+    refused_losses: tuple = ()
+    auto_loss: str = None
+    features: tuple = ("latent",)
+    refusal: str = ""
+
+    def sample_shape(self, image_shape, n_features):
+        """Shape of one training sample: one image (or patch), or one row."""
+        return tuple(image_shape) if self.takes_images else (n_features,)
+
+    def network_input_shape(self, image_shape, n_features):
+        """Shape of one sample as the fitted network takes it (None: any size)."""
+        if self.any_size:
+            return (None, None, image_shape[2])
+        return self.sample_shape(image_shape, n_features)
+
+
+def _build_conv(sample_shape, latent_dim, *, hidden_layer_sizes, output_activation, seed):
+    return build_conv_autoencoder(
+        sample_shape, latent_dim, output_activation=output_activation, seed=seed
+    )
+
+
+def _build_fully_conv(sample_shape, latent_dim, *, hidden_layer_sizes, output_activation, seed):
+    if output_activation != "linear":
+        raise ValueError(
+            "architecture='fully_conv' subtracts the predicted noise from its input, so "
+            f"its output is linear; got output_activation={output_activation!r}."
+        )
+    return build_fully_conv_denoiser(sample_shape[-1], latent_dim, seed=seed)
+
+
+def _build_dense(sample_shape, latent_dim, *, hidden_layer_sizes, output_activation, seed):
+    return build_dense_autoencoder(
+        sample_shape[0],
+        latent_dim,
+        hidden_layer_sizes,
+        output_activation=output_activation,
+        seed=seed,
+    )
+
+
+# Every architecture the estimator builds, and what the rest of the package
+# needs to know of it.
+ARCHITECTURES = {
+    "conv": Architecture(build=_build_conv, takes_images=True),
+    "fully_conv": Architecture(
+        build=_build_fully_conv,
+        takes_images=True,
+        any_size=True,
+        residual=True,
+        refused_losses=("binary_crossentropy",),
+        auto_loss="mean_squared_error",
+        refusal=(
+            "needs outputs in [0, 1], but architecture='fully_conv' outputs its input "
+            "minus the predicted noise, which is not bounded"
+        ),
+    ),
+    "dense": Architecture(
+        build=_build_dense, takes_images=False, features=("latent", "all_hidden")
+    ),
+}
+
+
+def architecture_spec(architecture):
+    """The :class:`Architecture` of a fitted ``architecture_`` name."""
+    return ARCHITECTURES[architecture]
+
+
+def resolve_architecture(architecture, image_shape):
+    """The architecture a fit builds: `architecture`, or for ``"auto"`` by the data.
+
+    ``"auto"`` is the convolutional network for images (an `image_shape`)
+    and the dense one for tables.
+    """
+    if architecture in ARCHITECTURES:
+        return architecture
+    return "dense" if image_shape is None else "conv"
+
+
+def requires_images(architecture):
+    """Whether the `architecture` parameter asks for images (not ``"auto"``)."""
+    return architecture in ARCHITECTURES and ARCHITECTURES[architecture].takes_images
+
+
 def build_compiled_autoencoder(
     architecture,
-    input_shape,
+    sample_shape,
     latent_dim,
     *,
     hidden_layer_sizes,
@@ -310,14 +438,11 @@ def build_compiled_autoencoder(
 
     Parameters
     ----------
-    architecture : {"conv", "fully_conv", "dense"}
-        :func:`build_conv_autoencoder`, :func:`build_fully_conv_denoiser` or
-        :func:`build_dense_autoencoder`.
+    architecture : str
+        A key of :data:`ARCHITECTURES`.
 
-    input_shape : tuple of int
-        Shape of one sample: ``(height, width, channels)`` for ``"conv"``
-        (only the channels count for ``"fully_conv"``), ``(n_features,)``
-        for ``"dense"``.
+    sample_shape : tuple of int
+        Shape of one sample, as :meth:`Architecture.sample_shape` gives it.
 
     latent_dim : int
         Size of the code.
@@ -351,25 +476,13 @@ def build_compiled_autoencoder(
     if output_activation == "auto":
         output_activation = "sigmoid" if loss == "binary_crossentropy" else "linear"
     with _distribution_scope(distribution_strategy):
-        if architecture == "fully_conv":
-            if output_activation != "linear":
-                raise ValueError(
-                    "architecture='fully_conv' subtracts the predicted noise from its "
-                    f"input, so its output is linear; got output_activation={output_activation!r}."
-                )
-            model = build_fully_conv_denoiser(input_shape[-1], latent_dim, seed=seed)
-        elif architecture == "conv":
-            model = build_conv_autoencoder(
-                input_shape, latent_dim, output_activation=output_activation, seed=seed
-            )
-        else:
-            model = build_dense_autoencoder(
-                input_shape[0],
-                latent_dim,
-                hidden_layer_sizes,
-                output_activation=output_activation,
-                seed=seed,
-            )
+        model = ARCHITECTURES[architecture].build(
+            sample_shape,
+            latent_dim,
+            hidden_layer_sizes=hidden_layer_sizes,
+            output_activation=output_activation,
+            seed=seed,
+        )
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
         # Built now, as a first training step would: the shared training
         # steps update the optimizer's variables in place.
@@ -420,7 +533,8 @@ def build_features_model(model, output):
     -------
     features : keras.Model
         Maps samples to the concatenated outputs, of ``output.width``
-        columns.
+        columns; with ``output.spatial_mean``, to the maps that its caller
+        averages over each image.
     """
     import keras
     from keras import layers
@@ -432,8 +546,6 @@ def build_features_model(model, output):
         outputs.append(x)
     read = [outputs[index] for index in output.read]
     result = read[0] if len(read) == 1 else layers.Concatenate()(read)
-    if output.spatial_mean:
-        result = layers.GlobalAveragePooling2D()(result)
     return keras.Model(inputs, result, name="features")
 
 

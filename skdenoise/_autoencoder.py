@@ -17,10 +17,13 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_array, check_is_fitted
 
 from ._architectures import (
+    ARCHITECTURES,
     AUTOENCODER_NAME,
     DECODER_NAME,
     ENCODER_NAME,
+    architecture_spec,
     build_compiled_autoencoder,
+    resolve_architecture,
 )
 from ._backend import require_tensorflow
 from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
@@ -316,7 +319,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "noise": [HasMethods(["fit", "transform"]), None],
         "score_noise": [HasMethods(["fit", "transform"]), None],
-        "architecture": [StrOptions({"auto", "conv", "dense", "fully_conv"})],
+        "architecture": [StrOptions({"auto", *ARCHITECTURES})],
         "image_shape": [tuple, list, None],
         "patch_size": [Interval(Integral, 1, None, closed="left"), tuple, list, None],
         "hidden_layer_sizes": [tuple, list],
@@ -522,7 +525,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
                 TrainingSettings.from_params(
                     self.get_params(deep=False),
                     seeds=self._seeds,
-                    sample_shape=self._model_input_shape(),
+                    sample_shape=self._sample_shape(),
                 ),
                 epochs=epochs,
                 schedule=schedule,
@@ -547,10 +550,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         """Resolve the data-dependent settings of a fresh fit."""
         check_hidden_layer_sizes(self.hidden_layer_sizes)
         self.image_shape_ = image_shape
-        if self.architecture == "auto":
-            self.architecture_ = "dense" if self.image_shape_ is None else "conv"
-        else:
-            self.architecture_ = self.architecture
+        self.architecture_ = resolve_architecture(self.architecture, image_shape)
         check_features(self.features, self.architecture_)
         self.history_ = {}
         self.n_iter_ = 0
@@ -560,7 +560,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     def _build_model(self):
         return build_compiled_autoencoder(
             self.architecture_,
-            self._model_input_shape(),
+            self._sample_shape(),
             self.latent_dim,
             hidden_layer_sizes=check_hidden_layer_sizes(self.hidden_layer_sizes),
             output_activation=self.output_activation,
@@ -789,9 +789,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         check_is_fitted(self)
         return validate_inference_samples(self, X)
 
-    def _model_input_shape(self):
-        """Shape of one sample as the network takes it."""
-        return self.image_shape_ if self.architecture_ != "dense" else (self.n_features_in_,)
+    def _sample_shape(self):
+        """Shape of one training sample: an image (or patch), or a row."""
+        return architecture_spec(self.architecture_).sample_shape(
+            self.image_shape_, self.n_features_in_
+        )
 
     def _run_batched(self, part, X):
         """Apply one of the Keras models to `X`, rows or images, in bounded batches."""
@@ -823,7 +825,9 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             from ._inference import inference_function
 
             network = network_for(self.model_, part)
-            function = self._inference_functions[key] = inference_function(network)
+            function = self._inference_functions[key] = inference_function(
+                network, spatial_mean=getattr(part, "spatial_mean", False)
+            )
         return function, function.input_shape
 
     # ------------------------------------------------------------ persistence

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
+from ._architectures import ARCHITECTURES, architecture_spec
 from ._backend import require_tensorflow
 from ._features import transform_output
 from ._losses import LOSS_NAMES
@@ -119,17 +120,15 @@ def _load_estimator(path, estimator_class):
 def _check_outputs(estimator, legacy_width):
     """Refuse a file whose attributes do not describe its model."""
     input_shape = tuple(estimator.model_.input_shape[1:])
-    expected = (
-        estimator.image_shape_
-        if estimator.architecture_ == "conv"
-        else (estimator.n_features_in_,)
-    )
-    if estimator.architecture_ == "fully_conv" and estimator.image_shape_ is not None:
-        # Any height and width: only the channels are fixed.
-        expected = (None, None, estimator.image_shape_[2])
-        consistent = math.prod(estimator.image_shape_) == estimator.n_features_in_
-    else:
-        consistent = math.prod(input_shape) == estimator.n_features_in_
+    spec = architecture_spec(estimator.architecture_)
+    if spec.takes_images and estimator.image_shape_ is None:
+        raise ValueError(
+            f"The file's architecture_ {estimator.architecture_!r} takes images, "
+            "but its image_shape_ is None."
+        )
+    expected = spec.network_input_shape(estimator.image_shape_, estimator.n_features_in_)
+    sample_shape = spec.sample_shape(estimator.image_shape_, estimator.n_features_in_)
+    consistent = math.prod(sample_shape) == estimator.n_features_in_
     if input_shape != expected or not consistent:
         raise ValueError(
             f"The file's model takes samples of shape {input_shape}, but its "
@@ -268,9 +267,7 @@ _FITTED_CHECKS = {
         value is None
         or (isinstance(value, list) and len(value) == 3 and all(_is_int(v, 1) for v in value))
     ),
-    "architecture_": lambda value: (
-        isinstance(value, str) and value in ("conv", "dense", "fully_conv")
-    ),
+    "architecture_": lambda value: isinstance(value, str) and value in ARCHITECTURES,
     "loss_": lambda value: isinstance(value, str) and value in LOSS_NAMES.values(),
     "_seeds": lambda value: (
         isinstance(value, dict)

@@ -7,8 +7,10 @@ The one place that decides it. ``transform``, ``get_feature_names_out``,
 change after fit), so that every output path agrees on the same columns.
 
 Each kind of output is one :class:`FeatureKind` in :data:`FEATURE_KINDS`:
-adding a kind there is all that the paths above need. Keras is not
-imported: layers are read through their attributes only.
+adding a kind there is all that the paths above need; which architectures
+compute it, and whether their codes are maps averaged over each image, is
+said by the architecture table (:data:`skdenoise._architectures.ARCHITECTURES`).
+Keras is not imported: layers are read through their attributes only.
 """
 
 import math
@@ -17,7 +19,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._architectures import DECODER_NAME, ENCODER_NAME
+from ._architectures import ARCHITECTURES, DECODER_NAME, ENCODER_NAME, architecture_spec
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,6 @@ class FeatureKind:
 
     Attributes
     ----------
-    architectures : tuple of str
-        Fitted architectures (``architecture_``) that compute it.
-
     decodable : bool
         Whether :meth:`DenoisingAutoencoder.inverse_transform` takes it.
 
@@ -46,19 +45,13 @@ class FeatureKind:
 
     refusal : str, default=""
         Why other architectures cannot compute it, and what to use instead.
-
-    spatial_mean : bool, default=False
-        Whether the output read is a map of the image's size, averaged over
-        height and width into one vector per image.
     """
 
-    architectures: tuple
     decodable: bool
     layers: object
     read_all: bool
     network: str = None
     refusal: str = ""
-    spatial_mean: bool = False
 
 
 def _encoder_layers(encoder, decoder):
@@ -70,37 +63,20 @@ def _hidden_layers(encoder, decoder):
     return [*encoder.layers, *decoder.layers[:-1]]
 
 
-# What DenoisingAutoencoder.transform returns, for each value of `features`,
-# one kind per group of architectures: the code; for the fully convolutional
-# network, its latent map averaged over the image, one width for every image
-# size (it cannot be decoded back into an image); or the activations of every
-# hidden layer of the dense network concatenated, from the input towards the
-# output.
+# What DenoisingAutoencoder.transform returns, for each value of `features`:
+# the code; or the activations of every hidden layer of the dense network
+# concatenated, from the input towards the output. A network of images of any
+# size has a latent map, averaged over each image: one width for every image
+# size, which cannot be decoded back into an image.
 FEATURE_KINDS = {
-    "latent": (
-        FeatureKind(
-            architectures=("conv", "dense"),
-            decodable=True,
-            layers=_encoder_layers,
-            read_all=False,
-            network=ENCODER_NAME,
-        ),
-        FeatureKind(
-            architectures=("fully_conv",),
-            decodable=False,
-            layers=_encoder_layers,
-            read_all=False,
-            spatial_mean=True,
-        ),
+    "latent": FeatureKind(
+        decodable=True, layers=_encoder_layers, read_all=False, network=ENCODER_NAME
     ),
-    "all_hidden": (
-        FeatureKind(
-            architectures=("dense",),
-            decodable=False,
-            layers=_hidden_layers,
-            read_all=True,
-            refusal="Use features='latent' for images, or architecture='dense'.",
-        ),
+    "all_hidden": FeatureKind(
+        decodable=False,
+        layers=_hidden_layers,
+        read_all=True,
+        refusal="Use features='latent' for images, or architecture='dense'.",
     ),
 }
 FEATURES = tuple(FEATURE_KINDS)
@@ -209,28 +185,29 @@ def transform_output(estimator, features=None):
     model = estimator.model_
     features = estimator.features if features is None else features
     kind = check_features(features, estimator.architecture_)
+    spatial_mean = architecture_spec(estimator.architecture_).any_size
     layers = kind.layers(model.get_layer(ENCODER_NAME), model.get_layer(DECODER_NAME))
     read = tuple(range(len(layers))) if kind.read_all else (len(layers) - 1,)
     shapes = [layers[index].output.shape[1:] for index in read]
-    widths = tuple(shape[-1] if kind.spatial_mean else math.prod(shape) for shape in shapes)
-    return TransformOutput(
-        features, layers, read, widths, kind.network, kind.spatial_mean, kind.decodable
-    )
+    widths = tuple(shape[-1] if spatial_mean else math.prod(shape) for shape in shapes)
+    if spatial_mean:
+        # The map is averaged by the caller, tile by tile for large images.
+        return TransformOutput(features, layers, read, widths, None, True, False)
+    return TransformOutput(features, layers, read, widths, kind.network, False, kind.decodable)
 
 
 def check_features(features, architecture):
     """Return the kind of `features` that the fitted `architecture` computes, or raise."""
-    kinds = FEATURE_KINDS.get(features, ()) if isinstance(features, str) else ()
-    if not kinds:
+    kind = FEATURE_KINDS.get(features) if isinstance(features, str) else None
+    if kind is None:
         raise ValueError(f"features must be one of {FEATURES}; got {features!r}.")
-    for kind in kinds:
-        if architecture in kind.architectures:
-            return kind
-    architectures = [name for kind in kinds for name in kind.architectures]
+    if features in architecture_spec(architecture).features:
+        return kind
+    architectures = [name for name, spec in ARCHITECTURES.items() if features in spec.features]
     raise ValueError(
         f"features={features!r} is computed by the "
         f"{' or '.join(architectures)} network only, but the "
-        f"architecture is {architecture!r}. {kinds[0].refusal}"
+        f"architecture is {architecture!r}. {kind.refusal}"
     )
 
 

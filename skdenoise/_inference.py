@@ -50,27 +50,29 @@ class NetworkFunction:
         return self._function(inputs)
 
 
-def inference_function(network):
+def inference_function(network, *, spatial_mean=False):
     """The function :class:`DenoisingAutoencoder` calls to run `network`.
 
     A :class:`NetworkFunction`; for a network of images of any height and
     width, wrapped to run in bounded batches and tiles (see
-    :mod:`skdenoise._tiling`). A network ending in a spatial average (what
-    ``transform`` of the fully convolutional network returns) is run up to
-    the average, tile by tile, and averaged in NumPy.
-    """
-    import keras
+    :mod:`skdenoise._tiling`).
 
+    Parameters
+    ----------
+    network : keras.Model
+        The network to run.
+
+    spatial_mean : bool, default=False
+        Whether to average the network's output maps over each image, tile
+        by tile, in NumPy (what ``transform`` of a network of images of any
+        size returns).
+    """
     from ._architectures import receptive_radius
     from ._tiling import TiledFunction
 
     input_shape = tuple(network.input_shape[1:])
     if len(input_shape) != 3 or input_shape[0] is not None:
         return NetworkFunction(network)
-    last = network.layers[-1]
-    spatial_mean = type(last).__name__ == "GlobalAveragePooling2D"
-    if spatial_mean:
-        network = keras.Model(network.inputs, last.input, name="maps")
     function = NetworkFunction(network)
     return TiledFunction(
         lambda images: function(tf.constant(images)).numpy(),

@@ -14,6 +14,8 @@ import scipy.sparse as sp
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length, validate_data
 
+from ._architectures import architecture_spec, requires_images
+
 # Flat inputs of a square number of features are taken for images from this
 # side up: sklearn's 8x8 digits are the smallest images in common use, and
 # smaller squares (4, 9, 16, 25 features ...) are far more often tables.
@@ -197,7 +199,7 @@ def resolve_image_shape(
         return as_image_shape(sample_shape)
     side = math.isqrt(n_features)
     is_square = side * side == n_features
-    if architecture in ("conv", "fully_conv"):
+    if requires_images(architecture):
         if not is_square:
             raise ValueError(
                 f"{input_name} must be images, but its {n_features} features "
@@ -372,7 +374,7 @@ def validate_inference_samples(estimator, X, input_name="X"):
         images of shape ``(n_samples, height, width, channels)`` of any
         height and width.
     """
-    if estimator.architecture_ != "fully_conv":
+    if not architecture_spec(estimator.architecture_).any_size:
         X, _ = validate_samples(
             estimator,
             X,

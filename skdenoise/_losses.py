@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._architectures import ARCHITECTURES
 from ._input import dense_rows
 from ._noise import corrupt
 from ._random import batch_seed
@@ -59,9 +60,8 @@ def training_loss(loss, y, *, architecture="auto", fitted_loss, name):
         Clean targets of this fit.
 
     architecture : str, default="auto"
-        The estimator's `architecture`. The fully convolutional network's
-        residual output is not confined to [0, 1]: ``"auto"`` resolves to
-        the squared error for it, and binary cross-entropy is refused.
+        The estimator's `architecture`: its ``refused_losses`` are refused,
+        and its ``auto_loss``, if any, is what ``"auto"`` resolves to.
 
     fitted_loss : str or None
         The loss of the model that this fit continues; None for a first fit,
@@ -75,15 +75,14 @@ def training_loss(loss, y, *, architecture="auto", fitted_loss, name):
     name : str
         One of the values of ``LOSS_NAMES``.
     """
-    if architecture == "fully_conv":
-        if loss != "auto" and LOSS_NAMES[loss] == "binary_crossentropy":
+    spec = ARCHITECTURES.get(architecture)
+    if spec is not None:
+        if loss != "auto" and LOSS_NAMES[loss] in spec.refused_losses:
             raise ValueError(
-                f"loss={loss!r} needs outputs in [0, 1], but architecture='fully_conv' "
-                "outputs its input minus the predicted noise, which is not bounded; "
-                "use loss='auto' or 'mean_squared_error'."
+                f"loss={loss!r} {spec.refusal}; use loss='auto' or {spec.auto_loss!r}."
             )
-        if loss == "auto":
-            loss = "mean_squared_error"
+        if loss == "auto" and spec.auto_loss is not None:
+            loss = spec.auto_loss
     resolved = resolve_loss(loss, y) if fitted_loss is None else fitted_loss
     check_targets_in_loss_domain(
         y,

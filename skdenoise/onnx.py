@@ -12,6 +12,7 @@ Needs the optional dependencies: ``pip install "skdenoise[onnx]"``.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._architectures import architecture_spec
 from ._autoencoder import DenoisingAutoencoder
 from ._features import transform_output
 from ._input import validate_inference_samples
@@ -206,7 +207,8 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     check_is_fitted(dae)
     validate_inference_samples(dae, X_sample, input_name="X_sample")
     row_shape = tuple(np.shape(X_sample)[1:])
-    if dae.architecture_ == "fully_conv" and len(row_shape) > 1:
+    spec = architecture_spec(dae.architecture_)
+    if spec.any_size and len(row_shape) > 1:
         # Any height and width: only the channels, if given, are fixed.
         row_shape = (None, None, *row_shape[2:])
     writer = _GraphLists(onnx, reserved_names=["X", method])
@@ -216,7 +218,7 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
         inputs = emitter.name
         emitter.network(dae.encoder_)
         emitter.network(dae.decoder_)
-        if dae.architecture_ == "fully_conv":
+        if spec.residual:
             # The network outputs its input minus the noise it predicts.
             emitter.subtracted_from(inputs)
         if None in row_shape:
@@ -246,10 +248,9 @@ def _autoencoder_graph(onnx, dae, X_sample, method, opset):
 def _to_model_shape(emitter, dae):
     if None in emitter.shape:
         emitter.any_size_images_to_model(dae.image_shape_[2])
-    elif dae.architecture_ != "dense":
-        emitter.to_model_shape(dae.image_shape_)
     else:
-        emitter.to_model_shape((dae.n_features_in_,))
+        spec = architecture_spec(dae.architecture_)
+        emitter.to_model_shape(spec.sample_shape(dae.image_shape_, dae.n_features_in_))
 
 
 def _emit_transform(emitter, dae):
