@@ -14,7 +14,12 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_array, check_is_fitted
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+)
 
 from ._architectures import (
     ARCHITECTURES,
@@ -26,9 +31,10 @@ from ._architectures import (
     resolve_architecture,
 )
 from ._backend import require_tensorflow
+from ._batch_sources import GivenPairs, SampleArrays, batch_source
 from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
 from ._features import FEATURES, check_features, check_hidden_layer_sizes, transform_output
-from ._fit_data import validate_batches
+from ._fit_data import validate_training_data
 from ._history import append_history
 from ._input import (
     network_batch,
@@ -450,7 +456,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the autoencoder.
 
         Parameters
@@ -467,6 +473,11 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             :class:`~sklearn.pipeline.Pipeline` passes to every step, is
             ignored.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample (each image, with `patch_size`) in the
+            training and validation losses, non-negative; None weighs all
+            alike, as all ones do.
+
         Returns
         -------
         self : object
@@ -475,13 +486,14 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         return self._fit(
             X,
             y,
+            sample_weight,
             epochs=self.epochs,
             continue_training=self.warm_start,
             schedule=self.learning_rate_schedule,
         )
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, sample_weight=None):
         """Train for one epoch on a chunk of data, keeping the model.
 
         Chunks of a data set too large for memory can be streamed through
@@ -499,16 +511,25 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         y : array-like of the same shape as `X`, or None, default=None
             Clean targets for the chunk; see :meth:`fit`.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample of the chunk; see :meth:`fit`.
+
         Returns
         -------
         self : object
             Fitted estimator.
         """
         return self._fit(
-            X, y, epochs=1, continue_training=True, validate=False, schedule="constant"
+            X,
+            y,
+            sample_weight,
+            epochs=1,
+            continue_training=True,
+            validate=False,
+            schedule="constant",
         )
 
-    def _fit(self, X, y, *, epochs, continue_training, schedule, validate=True):
+    def _fit(self, X, y, sample_weight, *, epochs, continue_training, schedule, validate=True):
         """Validate, build (on a first call), train, record."""
         require_tensorflow()
         # Imported here: TensorFlow loads on the first fit, not with skdenoise.
@@ -516,12 +537,16 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
         with _restored_on_failure(self):
             first_call = not (continue_training and hasattr(self, "model_"))
-            X, y = self._validate_batches(X, y, first_call)
+            fit_data = validate_training_data(
+                self, X, y, sample_weight, fitted=None if first_call else self._fitted_data()
+            )
+            if first_call:
+                self._initialize(fit_data)
             model = self._build_model() if first_call else self.model_
             history = train(
                 model,
-                X,
-                y,
+                fit_data.data,
+                fit_data.source,
                 TrainingSettings.from_params(
                     self.get_params(deep=False),
                     seeds=self._seeds,
@@ -538,24 +563,23 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             self.n_iter_ += len(history["loss"])
         return self
 
-    def _validate_batches(self, X, y, first_call):
-        """`X` and `y` validated; on a first call, the settings they resolve."""
-        fitted = None if first_call else (self.image_shape_, self.loss_)
-        X, y, image_shape, loss = validate_batches(self, X, y, fitted=fitted)
-        if first_call:
-            self._initialize(image_shape, loss)
-        return X, y
+    def _fitted_data(self):
+        """What a continued fit's data must agree with: the image shape and loss."""
+        return self.image_shape_, self.loss_
 
-    def _initialize(self, image_shape, loss):
+    def _initialize(self, fit_data):
         """Resolve the data-dependent settings of a fresh fit."""
         check_hidden_layer_sizes(self.hidden_layer_sizes)
-        self.image_shape_ = image_shape
-        self.architecture_ = resolve_architecture(self.architecture, image_shape)
+        if fit_data.n_features_in is not None:
+            self.n_features_in_ = fit_data.n_features_in
+            self.__dict__.pop("feature_names_in_", None)
+        self.image_shape_ = fit_data.image_shape
+        self.architecture_ = resolve_architecture(self.architecture, self.image_shape_)
         check_features(self.features, self.architecture_)
         self.history_ = {}
         self.n_iter_ = 0
         self._seeds = fit_seeds(self.random_state)
-        self.loss_ = loss
+        self.loss_ = fit_data.loss
 
     def _build_model(self):
         return build_compiled_autoencoder(
@@ -688,7 +712,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         X = self._validate_for_inference(X)
         return self._run_batched(AUTOENCODER_NAME, X).reshape(original_shape)
 
-    def score(self, X, y=None):
+    def score(self, X, y=None, sample_weight=None):
         """Return the negative reconstruction loss of denoising `X`.
 
         Greater is better, so model selection such as
@@ -708,10 +732,14 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         y : array-like of the same shape as `X`, or None, default=None
             Clean targets. A one-dimensional `y` (class labels) is ignored.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the mean.
+
         Returns
         -------
         score : float
-            Minus the mean `loss_` per value.
+            Minus the mean `loss_` per value, a weighted mean over samples
+            with `sample_weight`.
 
         See Also
         --------
@@ -719,12 +747,12 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
             without corruption.
         """
         X = self._validate_for_inference(X)
-        target = validate_target(y, X)
-        noise = None
-        if target is None:
-            target = X
-            noise = self.noise if self.score_noise is None else self.score_noise
-        return -float(self._sample_losses(X, target, noise).sum() / np.prod(target.shape))
+        y = validate_target(y, X)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        noise = self.noise if self.score_noise is None else self.score_noise
+        losses = self._sample_losses(X, y, batch_source(noise, y))
+        return -float(np.average(losses, weights=sample_weight) / math.prod(X.shape[1:]))
 
     def score_samples(self, X):
         """Return minus the reconstruction loss of every sample.
@@ -770,17 +798,16 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         True
         """
         X = self._validate_for_inference(X)
-        return -self._sample_losses(X, X) / math.prod(X.shape[1:])
+        return -self._sample_losses(X, X, GivenPairs()) / math.prod(X.shape[1:])
 
-    def _sample_losses(self, X, target, noise=None):
+    def _sample_losses(self, X, y, source):
         """Sum of the `loss_` of every sample's reconstruction, in batches."""
         return sample_losses(
             functools.partial(self._run_batched, AUTOENCODER_NAME),
-            X,
-            target,
+            SampleArrays(X, y),
+            source,
             self.loss_,
             batch_size=self.inference_batch_size,
-            noise=noise,
             seed=self._seeds["score"],
         )
 

@@ -1,4 +1,4 @@
-"""Batches of (corrupted input, clean target) pairs for Keras training."""
+"""Batches of (input, target, loss weights) for training, epoch after epoch."""
 
 import math
 
@@ -6,38 +6,51 @@ import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
-from ._noise import corrupt
+from ._batch_sources import dense_batch
 from ._random import MAX_SEED
+
+# Per batch: the inputs, the targets and the loss weights.
+_BATCH_DTYPES = (tf.float32, tf.float32, tf.float32)
 
 
 class _EpochBatches:
     """Batches of one epoch after another, every epoch drawn from its seed.
 
-    What :class:`CorruptedBatches` and :class:`PatchBatches` share: the
-    number of batches, the corruption of the inputs and the ``tf.data``
-    pipeline. A subclass defines ``epoch_arrays(epoch)``, the inputs and
-    targets of one epoch in the order they are batched, ``sample_inputs(n)``
-    and, for sparse data, ``batch_arrays(epoch, step)``.
+    What :class:`RowBatches` and :class:`PatchBatches` share: the number of
+    batches, the source of the inputs, targets and weights, and the
+    ``tf.data`` pipeline. A subclass defines ``epoch_arrays(epoch)``, the
+    inputs, targets and loss weights of one epoch in the order they are
+    batched, ``sample_inputs(n)`` and, for sparse data,
+    ``batch_arrays(epoch, step)``.
 
     Parameters
     ----------
-    noise : transformer or None
-        Corruption of the targets into inputs, where no inputs are given.
+    source : skdenoise._batch_sources.Corruption or GivenPairs
+        Where the inputs, targets and loss weights come from.
 
     n_samples : int
         Samples in one epoch.
 
     batch_size, seed, first_epoch, multiple_of, sample_shape
-        As for :class:`CorruptedBatches`.
+        As for :class:`RowBatches`.
 
     sparse : bool
         Whether the data are sparse, so batches are densified one at a time.
     """
 
     def __init__(
-        self, noise, *, n_samples, batch_size, seed, first_epoch, multiple_of, sample_shape, sparse
+        self,
+        source,
+        *,
+        n_samples,
+        batch_size,
+        seed,
+        first_epoch,
+        multiple_of,
+        sample_shape,
+        sparse,
     ):
-        self.noise = noise
+        self.source = source
         self.batch_size = batch_size
         self.seed = seed
         self.first_epoch = first_epoch
@@ -60,11 +73,9 @@ class _EpochBatches:
         """Number of batches in one epoch."""
         return math.ceil(self.n_samples / self.batch_size)
 
-    def _pair(self, inputs, targets, noise_seed):
-        """Float32 inputs and targets; missing inputs are the corrupted targets."""
-        if inputs is None:
-            inputs = targets if self.noise is None else corrupt(self.noise, targets, noise_seed)
-        return np.asarray(inputs, dtype=np.float32), targets
+    def _batch(self, data, seed):
+        """Float32 inputs, targets and loss weights of the samples of `data`."""
+        return dense_batch(self.source, data, self.sample_shape, seed)
 
     def as_tf_dataset(self, epochs):
         """The batches of `epochs` epochs in a row, as one ``tf.data.Dataset``.
@@ -83,25 +94,20 @@ class _EpochBatches:
         Returns
         -------
         dataset : tf.data.Dataset
-            ``epochs * len(self)`` batches of ``(inputs, targets)``.
+            ``epochs * len(self)`` batches of ``(inputs, targets, weights)``.
         """
-        sample_shape = self.sample_shape
         if self._sparse:
             return self._sparse_dataset(epochs)
 
         def load_epoch(epoch):
-            inputs, targets = tf.numpy_function(
-                lambda e: self.epoch_arrays(int(e)),
-                [epoch],
-                (tf.float32, tf.float32),
-                stateful=False,
+            arrays = tf.numpy_function(
+                lambda e: self.epoch_arrays(int(e)), [epoch], _BATCH_DTYPES, stateful=False
             )
-            inputs.set_shape((self.n_samples, *sample_shape))
-            targets.set_shape((self.n_samples, *sample_shape))
-            return inputs, targets
+            return self._with_shapes(arrays, self.n_samples)
 
-        def batches_of(inputs, targets):
-            return tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(self.batch_size)
+        def batches_of(inputs, targets, weights):
+            slices = (inputs, targets, weights)
+            return tf.data.Dataset.from_tensor_slices(slices).batch(self.batch_size)
 
         first = self.first_epoch
         # The next epoch is made in the background while the current one
@@ -131,12 +137,8 @@ class _EpochBatches:
             return self.batch_arrays(epoch, step)
 
         def as_tensors(index):
-            inputs, targets = tf.numpy_function(
-                load_batch, [index], (tf.float32, tf.float32), stateful=False
-            )
-            inputs.set_shape((None, *self.sample_shape))
-            targets.set_shape((None, *self.sample_shape))
-            return inputs, targets
+            arrays = tf.numpy_function(load_batch, [index], _BATCH_DTYPES, stateful=False)
+            return self._with_shapes(arrays, None)
 
         first = self.first_epoch * steps
         dataset = (
@@ -147,29 +149,34 @@ class _EpochBatches:
         )
         return dataset.apply(tf.data.experimental.assert_cardinality(epochs * steps))
 
+    def _with_shapes(self, arrays, n_samples):
+        """The tensors of a batch or an epoch, with their static shapes set."""
+        inputs, targets, weights = arrays
+        inputs.set_shape((n_samples, *self.sample_shape))
+        targets.set_shape((n_samples, *self.sample_shape))
+        # Per sample or per entry: a rank, not a shape.
+        weights.set_shape((n_samples, *[None] * len(self.sample_shape)))
+        return inputs, targets, weights
 
-class CorruptedBatches(_EpochBatches):
-    """Shuffled batches whose inputs are corrupted afresh every epoch.
 
-    Epoch ``k`` is shuffled and corrupted with seeds derived from
-    ``(seed, k)`` alone, so training is reproducible and a warm-started fit,
-    whose epochs continue from `first_epoch`, draws new noise instead of
-    replaying old noise. :meth:`epoch_arrays` and :meth:`batch_arrays` serve
-    the batches to the estimator's own training loop, :meth:`as_tf_dataset`
-    to ``keras.Model.fit``.
+class RowBatches(_EpochBatches):
+    """Shuffled batches of samples, their inputs drawn afresh every epoch.
+
+    Epoch ``k`` is shuffled and its inputs are made (corrupted, for a
+    :class:`~skdenoise._batch_sources.Corruption` source) with seeds derived
+    from ``(seed, k)`` alone, so training is reproducible and a warm-started
+    fit, whose epochs continue from `first_epoch`, draws new noise instead
+    of replaying old noise. :meth:`epoch_arrays` and :meth:`batch_arrays`
+    serve the batches to the estimator's own training loop,
+    :meth:`as_tf_dataset` to ``keras.Model.fit``.
 
     Parameters
     ----------
-    targets : ndarray of float32 of shape (n_samples, ...)
-        Clean data the model learns to output.
+    data : skdenoise._batch_sources.SampleArrays
+        The samples, as arrays or sparse matrices of shape (n_samples, ...).
 
-    inputs : ndarray of float32 of the same shape, or None
-        Explicit inputs (already noisy). When None, inputs are made by
-        corrupting `targets` with `noise`; when `noise` is None too, the
-        targets themselves are the inputs.
-
-    noise : transformer or None
-        Corruption applied to `targets` when `inputs` is None.
+    source : skdenoise._batch_sources.Corruption or GivenPairs
+        Where each batch's inputs, targets and loss weights come from.
 
     batch_size : int
         Samples per batch.
@@ -191,15 +198,14 @@ class CorruptedBatches(_EpochBatches):
 
     sample_shape : tuple of int or None, default=None
         Shape of one sample as the model takes it; None keeps the shape of
-        `targets`. Sparse matrices, whose rows are flat, are densified and
+        ``data.X``. Sparse matrices, whose rows are flat, are densified and
         reshaped to it one batch at a time.
     """
 
     def __init__(
         self,
-        targets,
-        inputs,
-        noise,
+        data,
+        source,
         *,
         batch_size,
         seed,
@@ -209,27 +215,25 @@ class CorruptedBatches(_EpochBatches):
         sample_shape=None,
     ):
         super().__init__(
-            noise,
-            n_samples=targets.shape[0],
+            source,
+            n_samples=len(data),
             batch_size=batch_size,
             seed=seed,
             first_epoch=first_epoch,
             multiple_of=multiple_of,
-            sample_shape=targets.shape[1:] if sample_shape is None else sample_shape,
-            sparse=sp.issparse(targets) or sp.issparse(inputs),
+            sample_shape=data.X.shape[1:] if sample_shape is None else sample_shape,
+            sparse=sp.issparse(data.X) or sp.issparse(data.y),
         )
-        self.targets = targets
-        self.inputs = inputs
+        self.data = data
         self.shuffle = shuffle
         self._epoch_order = (None, None)
-        if inputs is None and noise is not None:
-            # Corrupting a couple of rows now raises the noiser's own error
-            # (too few rows for SwapNoiser, a wrong-length fraction); inside
-            # tf.data it would come wrapped in a TensorFlow graph error.
-            self._rows(np.arange(min(2, self.n_samples)), seed)
+        # A batch of a couple of rows now raises the source's own errors
+        # (too few rows for SwapNoiser, a wrong-length fraction); inside
+        # tf.data they would come wrapped in a TensorFlow graph error.
+        self._rows(np.arange(min(2, self.n_samples)), seed)
 
     def epoch_arrays(self, epoch):
-        """Inputs and targets of one epoch, in the order they are batched.
+        """Inputs, targets and loss weights of one epoch, in the order they are batched.
 
         Parameters
         ----------
@@ -239,13 +243,17 @@ class CorruptedBatches(_EpochBatches):
         Returns
         -------
         inputs, targets : ndarray of float32 of shape (n_samples, ...)
+
+        weights : ndarray of float32
+            Loss weights of the targets' entries, or of the samples, of shape
+            ``(n_samples, 1, ..., 1)``.
         """
         order, noise_seed = self._order(epoch)
         # One vectorised call per epoch is far cheaper than one per batch.
         return self._rows(order, noise_seed)
 
     def batch_arrays(self, epoch, step):
-        """Inputs and targets of one batch, as :meth:`epoch_arrays` orders them.
+        """Inputs, targets and weights of one batch, as :meth:`epoch_arrays` orders them.
 
         For sparse data, which training densifies one batch at
         a time; each batch is corrupted with a seed of its own.
@@ -260,7 +268,7 @@ class CorruptedBatches(_EpochBatches):
 
         Returns
         -------
-        inputs, targets : ndarray of float32 of shape (n_batch_samples, ...)
+        inputs, targets, weights : ndarray of float32
         """
         rows = self._order(epoch)[0][step * self.batch_size : (step + 1) * self.batch_size]
         rng = np.random.default_rng([self.seed, epoch, 2, step])
@@ -269,24 +277,18 @@ class CorruptedBatches(_EpochBatches):
     def _order(self, epoch):
         """The samples of an epoch in the order they are batched, and its noise seed."""
         if self._epoch_order[0] != epoch:
-            n_samples = self.targets.shape[0]
+            n_samples = len(self.data)
             rng = np.random.default_rng([self.seed, epoch])
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             self._epoch_order = (epoch, (order[: self.n_samples], int(rng.integers(MAX_SEED))))
         return self._epoch_order[1]
 
     def _rows(self, rows, noise_seed):
-        """Dense inputs and targets of the given samples, in model shape."""
-        targets = self._dense(self.targets[rows])
-        inputs = None if self.inputs is None else self._dense(self.inputs[rows])
-        return self._pair(inputs, targets, noise_seed)
-
-    def _dense(self, X):
-        X = X.toarray() if sp.issparse(X) else X
-        return np.asarray(X, dtype=np.float32).reshape(X.shape[0], *self.sample_shape)
+        """Dense inputs, targets and weights of the given samples, in model shape."""
+        return self._batch(self.data.take(rows), noise_seed)
 
     def sample_inputs(self, n_samples):
-        """Up to `n_samples` inputs drawn at random, corrupted like in training.
+        """Up to `n_samples` inputs drawn at random, made like in training.
 
         The draw and its noise follow from `seed` and `first_epoch`, apart
         from those of the epochs.
@@ -298,10 +300,10 @@ class CorruptedBatches(_EpochBatches):
 
         Returns
         -------
-        inputs : ndarray of float32 of shape (min(n_samples, len(targets)), ...)
+        inputs : ndarray of float32 of shape (min(n_samples, len(data)), ...)
         """
         rng = np.random.default_rng([self.seed, self.first_epoch, 1])
-        rows = np.sort(rng.permutation(self.targets.shape[0])[:n_samples])
+        rows = np.sort(rng.permutation(len(self.data))[:n_samples])
         return self._rows(rows, int(rng.integers(MAX_SEED)))[0]
 
 
@@ -309,24 +311,25 @@ class PatchBatches(_EpochBatches):
     """Batches of random patches of images, cut and corrupted afresh every epoch.
 
     Epoch ``k`` cuts `n_patches` patches, at random places (see
-    :class:`~skdenoise._patches.PatchSampler`), and corrupts them, with seeds
-    derived from ``(seed, k)`` alone, as :class:`CorruptedBatches` shuffles
+    :class:`~skdenoise._patches.PatchSampler`), and makes their inputs, with
+    seeds derived from ``(seed, k)`` alone, as :class:`RowBatches` shuffles
     and corrupts its samples: training is reproducible, and every epoch,
     warm-started ones included, sees new patches and new noise.
 
     Parameters
     ----------
     sampler : skdenoise._patches.PatchSampler
-        The images, and their inputs for explicit pairs.
+        The images, their clean versions for explicit pairs, and their
+        sample weights.
 
-    noise : transformer or None
-        Corruption of the patches when the sampler has no inputs.
+    source : skdenoise._batch_sources.Corruption or GivenPairs
+        Where each batch's inputs, targets and loss weights come from.
 
     n_patches : int
         Patches in one epoch.
 
     batch_size, seed, first_epoch, multiple_of
-        As for :class:`CorruptedBatches`.
+        As for :class:`RowBatches`.
 
     sample_shape : tuple of int
         Shape of one sample as the model takes it: the patches are flattened
@@ -336,7 +339,7 @@ class PatchBatches(_EpochBatches):
     def __init__(
         self,
         sampler,
-        noise,
+        source,
         *,
         n_patches,
         batch_size,
@@ -346,7 +349,7 @@ class PatchBatches(_EpochBatches):
         multiple_of=1,
     ):
         super().__init__(
-            noise,
+            source,
             n_samples=n_patches,
             batch_size=batch_size,
             seed=seed,
@@ -356,12 +359,11 @@ class PatchBatches(_EpochBatches):
             sparse=False,
         )
         self.sampler = sampler
-        if sampler.inputs is None and noise is not None:
-            # Raises the noiser's own errors now rather than inside tf.data.
-            self._patches(min(2, self.n_samples), np.random.default_rng(seed))
+        # Raises the source's own errors now rather than inside tf.data.
+        self._patches(min(2, self.n_samples), np.random.default_rng(seed))
 
     def epoch_arrays(self, epoch):
-        """Inputs and targets of one epoch's patches, in random order.
+        """Inputs, targets and loss weights of one epoch's patches, in random order.
 
         Parameters
         ----------
@@ -370,12 +372,13 @@ class PatchBatches(_EpochBatches):
 
         Returns
         -------
-        inputs, targets : ndarray of float32 of shape (n_samples, ...)
+        inputs, targets, weights : ndarray of float32
+            As :meth:`RowBatches.epoch_arrays` gives them.
         """
         return self._patches(self.n_samples, np.random.default_rng([self.seed, epoch]))
 
     def sample_inputs(self, n_samples):
-        """`n_samples` inputs cut at random, corrupted like in training.
+        """`n_samples` inputs cut at random, made like in training.
 
         The draw and its noise follow from `seed` and `first_epoch`, apart
         from those of the epochs.
@@ -384,18 +387,13 @@ class PatchBatches(_EpochBatches):
         return self._patches(min(n_samples, self.n_samples), rng)[0]
 
     def _patches(self, n_patches, rng):
-        targets, inputs = self.sampler.draw(n_patches, rng)
-        if len(self.sample_shape) == 1:
-            # A model of flat inputs.
-            targets = targets.reshape(n_patches, -1)
-            inputs = None if inputs is None else inputs.reshape(n_patches, -1)
-        return self._pair(inputs, targets, int(rng.integers(MAX_SEED)))
+        return self._batch(self.sampler.draw(n_patches, rng), int(rng.integers(MAX_SEED)))
 
 
 def _sequential_pipeline_options():
     """Options of a pipeline that prepares its data in one thread, untuned.
 
-    See :meth:`CorruptedBatches.as_tf_dataset` for why.
+    See :meth:`RowBatches.as_tf_dataset` for why.
     """
     options = tf.data.Options()
     options.experimental_optimization.map_parallelization = False

@@ -2,7 +2,7 @@
 
 What ``keras.Model.fit`` does for an in-memory, single-device fit, without
 its per-model tracing and its ``tf.data`` set-up: the batches of
-:class:`~skdenoise._batches.CorruptedBatches` go straight to the
+:class:`~skdenoise._batches.RowBatches` go straight to the
 steps of :mod:`skdenoise._training_steps`, and the callbacks (the History and
 progress bar that fit adds, early stopping, the user's own) see the same
 calls, logs and ``model.stop_training`` as under fit.
@@ -23,11 +23,11 @@ def fit_epochs(model, steps, batches, validation, *, epochs, callbacks, verbose)
     steps : skdenoise._training_steps.NetworkSteps
         Steps traced for the model's structure.
 
-    batches : skdenoise._batches.CorruptedBatches
+    batches : skdenoise._batches.RowBatches
         Training batches; epoch ``k`` of this fit is its epoch
         ``batches.first_epoch + k``.
 
-    validation : skdenoise._batches.CorruptedBatches or None
+    validation : skdenoise._batches.RowBatches or None
         Validation batches, evaluated at the end of every epoch.
 
     epochs : int
@@ -73,9 +73,10 @@ def fit_epochs(model, steps, batches, validation, *, epochs, callbacks, verbose)
 def _run_epoch(model, steps, batches, epoch, callbacks):
     """Train on one epoch's batches; return the epoch's mean loss so far."""
     total, count = 0.0, 0
-    for step, (inputs, targets) in enumerate(_epoch_batches(batches, batches.first_epoch + epoch)):
+    for step, batch in enumerate(_epoch_batches(batches, batches.first_epoch + epoch)):
+        inputs = batch[0]
         callbacks.on_train_batch_begin(step)
-        loss = float(steps.train(model, inputs, targets))
+        loss = float(steps.train(model, *batch))
         # Like Keras's loss tracker: the mean over the samples seen so far.
         total += loss * len(inputs)
         count += len(inputs)
@@ -88,19 +89,19 @@ def _run_epoch(model, steps, batches, epoch, callbacks):
 def _evaluate(model, steps, validation):
     """Mean loss over the validation samples, in inference mode."""
     total, count = 0.0, 0
-    for inputs, targets in _epoch_batches(validation, validation.first_epoch):
-        total += float(steps.evaluate(model, inputs, targets)) * len(inputs)
-        count += len(inputs)
+    for batch in _epoch_batches(validation, validation.first_epoch):
+        total += float(steps.evaluate(model, *batch)) * len(batch[0])
+        count += len(batch[0])
     return total / count
 
 
 def _epoch_batches(batches, epoch):
-    """The (inputs, targets) batches of one epoch, as float32 arrays."""
+    """The (inputs, targets, weights) batches of one epoch, as float32 arrays."""
     if batches.sparse:
         for step in range(len(batches)):
             yield batches.batch_arrays(epoch, step)
         return
-    inputs, targets = batches.epoch_arrays(epoch)
+    arrays = batches.epoch_arrays(epoch)
     for start in range(0, batches.n_samples, batches.batch_size):
         end = start + batches.batch_size
-        yield np.ascontiguousarray(inputs[start:end]), np.ascontiguousarray(targets[start:end])
+        yield tuple(np.ascontiguousarray(array[start:end]) for array in arrays)

@@ -8,9 +8,12 @@ takes.
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils.validation import _check_sample_weight
 
+from ._batch_sources import SampleArrays, batch_source
 from ._input import (
     _check_image_layout,
     _ndim,
@@ -23,18 +26,54 @@ from ._losses import training_loss
 from ._patches import check_patch_size, validate_image_pairs
 
 
-def validate_batches(estimator, X, y, *, fitted):
-    """Validate the data of a fit; resolve the loss and the image shape.
+@dataclass(frozen=True)
+class FitData:
+    """The data of one fit, validated, and what it resolves.
+
+    Attributes
+    ----------
+    data : skdenoise._batch_sources.SampleArrays
+        `X` as flat float32 rows, or with `patch_size` the images as
+        :func:`~skdenoise._patches.validate_images` gives them; the clean
+        targets `y` in the same form, or None; the sample weights as float32,
+        or None.
+
+    source : skdenoise._batch_sources.Corruption or GivenPairs
+        Where the batches' inputs, targets and loss weights come from.
+
+    loss : str
+        The loss to train on.
+
+    image_shape : tuple of (int, int, int) or None
+        On a first fit, the shape of one sample the network takes (one patch
+        with `patch_size`), None for tabular data; None when continuing.
+
+    n_features_in : int or None
+        With `patch_size`, on a first fit, the values of one patch: what
+        ``predict`` and ``transform`` take as a row. None otherwise, where
+        the validation has set the estimator's ``n_features_in_``.
+    """
+
+    data: SampleArrays
+    source: object
+    loss: str
+    image_shape: tuple = None
+    n_features_in: int = None
+
+
+def validate_training_data(estimator, X, y, sample_weight, *, fitted):
+    """Validate the data of a fit; resolve its source, loss and image shape.
 
     Parameters
     ----------
     estimator : DenoisingAutoencoder
         The estimator; its parameters `patch_size`, `image_shape`,
-        `architecture` and `loss` are read. A first fit sets its
-        ``n_features_in_`` and, for DataFrames with string column names,
-        ``feature_names_in_``.
+        `architecture`, `noise` and `loss` are read. A first fit of samples
+        sets its ``n_features_in_`` and, for DataFrames with string column
+        names, ``feature_names_in_``, as scikit-learn's ``validate_data``
+        does.
 
-    X, y : array-like
+    X, y, sample_weight : array-like
         The arguments of ``fit``.
 
     fitted : tuple of (tuple or None, str) or None
@@ -43,16 +82,7 @@ def validate_batches(estimator, X, y, *, fitted):
 
     Returns
     -------
-    X, y : ndarray, sparse matrix or list of ndarray; and the same or None
-        Flat float32 rows, or with `patch_size` the images as
-        :func:`~skdenoise._patches.validate_images` gives them.
-
-    image_shape : tuple of (int, int, int) or None
-        On a first fit, the shape of one sample the network takes (one patch
-        with `patch_size`), None for tabular data; None when continuing.
-
-    loss : str
-        The loss to train on.
+    fit_data : FitData
     """
     reset = fitted is None
     fitted_image_shape, fitted_loss = (None, None) if reset else fitted
@@ -64,28 +94,34 @@ def validate_batches(estimator, X, y, *, fitted):
         y = validate_target(y, X)
     else:
         X, y, sample_shape = _validate_images(estimator, X, y, reset, fitted_image_shape)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
+    data = SampleArrays(X, y, sample_weight)
+    source = batch_source(estimator.noise, y)
     loss = training_loss(
         estimator.loss,
-        X if y is None else y,
+        source.targets(data),
         architecture=estimator.architecture,
         fitted_loss=fitted_loss,
-        name="X (the clean target)" if y is None else "y",
+        name=source.target_name,
     )
     if not reset:
-        return X, y, None, loss
-    if estimator.patch_size is None:
-        image_shape = resolve_image_shape(
-            estimator.image_shape,
-            sample_shape,
-            X.shape[1],
-            estimator.architecture,
-            n_samples=X.shape[0],
-        )
-    else:
-        image_shape = sample_shape
+        return FitData(data, source, loss)
+    if estimator.patch_size is not None:
+        # What predict and transform take: one patch.
+        return FitData(data, source, loss, sample_shape, math.prod(sample_shape))
+    image_shape = resolve_image_shape(
+        estimator.image_shape,
+        sample_shape,
+        X.shape[1],
+        estimator.architecture,
+        n_samples=X.shape[0],
+    )
     if image_shape is not None:
         warn_if_unscaled_pixels(X)
-    return X, y, image_shape, loss
+    return FitData(data, source, loss, image_shape)
 
 
 def _refuse_images_of_different_sizes(X):
@@ -125,10 +161,4 @@ def _validate_images(estimator, X, y, reset, fitted_image_shape):
         _check_image_layout(np.shape(X), "X")
     channels = None if reset else fitted_image_shape[2]
     X, y = validate_image_pairs(X, y, patch_size, channels=channels)
-    patch_shape = (*patch_size, X[0].shape[2])
-    if reset:
-        # What predict and transform take: one patch.
-        estimator.n_features_in_ = math.prod(patch_shape)
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
-    return X, y, patch_shape
+    return X, y, (*patch_size, X[0].shape[2])

@@ -280,7 +280,7 @@ def _check_image_layout(shape, input_name):
             f"pass image_shape={shape[1:]} to say the shape is meant.",
             UserWarning,
             # The caller of fit or partial_fit.
-            stacklevel=8,
+            stacklevel=7,
         )
 
 
@@ -460,7 +460,7 @@ def warn_if_unscaled_pixels(X, input_name="X"):
             "is designed to, instead of with the squared error of values in "
             "the hundreds.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=6,
         )
 
 

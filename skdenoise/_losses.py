@@ -3,8 +3,7 @@
 import numpy as np
 
 from ._architectures import ARCHITECTURES
-from ._input import dense_rows
-from ._noise import corrupt
+from ._batch_sources import dense_batch
 from ._random import batch_seed
 from ._value_range import lies_in_unit_interval, value_range
 
@@ -124,43 +123,48 @@ def elementwise_loss(y_true, y_pred, loss):
     return np.abs(y_true - y_pred)
 
 
-def sample_losses(reconstruct, X, target, loss, *, batch_size, noise=None, seed=None):
+def sample_losses(reconstruct, data, source, loss, *, batch_size, seed=None):
     """Sum of `loss` over the values of every sample's reconstruction.
 
     Parameters
     ----------
     reconstruct : callable
-        Maps a float32 batch of flat rows to its reconstructions.
+        Maps a float32 batch of samples to its reconstructions.
 
-    X, target : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        Inputs and clean targets as flat rows, densified a batch at a time.
+    data : skdenoise._batch_sources.SampleArrays
+        The samples, as flat rows (ndarray or sparse matrix, densified a batch
+        at a time) or images, and their clean targets or None.
+
+    source : skdenoise._batch_sources.Corruption or GivenPairs
+        Where each batch's inputs, targets and loss weights come from.
 
     loss : str
         One of the keys of ``LOSS_NAMES``.
 
     batch_size : int
-        Rows reconstructed at a time.
-
-    noise : transformer or None, default=None
-        Corruption of each batch of `X` before it is reconstructed.
+        Samples reconstructed at a time.
 
     seed : int or None, default=None
-        Seed of the corruption; each batch's is derived from it and the
-        index of the batch's first row.
+        Seed of the source's noise; each batch's is derived from it and the
+        index of the batch's first sample.
 
     Returns
     -------
     losses : ndarray of float64 of shape (n_samples,)
+        Each value's loss times its weight from the source, summed.
     """
-    losses = np.empty(X.shape[0], dtype=np.float64)
-    for start in range(0, X.shape[0], batch_size):
-        batch = slice(start, start + batch_size)
-        inputs, clean = dense_rows(X[batch]), dense_rows(target[batch])
-        if noise is not None:
-            inputs = corrupt(noise, inputs, batch_seed(seed, start))
+    n_samples = len(data)
+    losses = np.empty(n_samples, dtype=np.float64)
+    sample_shape = data.X.shape[1:]
+    for start in range(0, n_samples, batch_size):
+        rows = slice(start, start + batch_size)
+        inputs, targets, weights = dense_batch(
+            source, data.take(rows), sample_shape, batch_seed(seed, start)
+        )
         reconstruction = reconstruct(inputs)
-        values = elementwise_loss(clean.reshape(reconstruction.shape), reconstruction, loss)
-        losses[batch] = values.reshape(len(values), -1).sum(axis=1)
+        values = elementwise_loss(targets.reshape(reconstruction.shape), reconstruction, loss)
+        values = values * np.broadcast_to(weights, targets.shape).reshape(values.shape)
+        losses[rows] = values.reshape(len(values), -1).sum(axis=1)
     return losses
 
 

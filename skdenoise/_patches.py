@@ -14,6 +14,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_array
 
+from ._batch_sources import SampleArrays
 from ._input import _ndim, reject_time_dtypes
 
 
@@ -166,31 +167,28 @@ class PatchSampler:
 
     Each patch comes from an image chosen with probability proportional to
     its number of pixels, at a position drawn uniformly among those where
-    the patch fits whole.
+    the patch fits whole, and carries its image's sample weight.
 
     Parameters
     ----------
-    targets : list of ndarray or ndarray
-        Clean images of shape ``(height, width, channels)``, float32, as
-        :func:`validate_images` gives them.
-
-    inputs : list of ndarray or ndarray, or None
-        Noisy inputs of the shapes of `targets` for explicit pairs, cut at
-        the same places; None otherwise.
+    images : skdenoise._batch_sources.SampleArrays
+        The images ``X`` of shape ``(height, width, channels)``, float32, as
+        :func:`validate_images` gives them; for explicit pairs their clean
+        versions ``y``, cut at the same places; and one sample weight per
+        image, or None.
 
     patch_size : tuple of (int, int)
         Height and width of the patches.
     """
 
-    def __init__(self, targets, inputs, patch_size):
-        self.targets = targets
-        self.inputs = inputs
+    def __init__(self, images, patch_size):
+        self.images = images
         self.patch_size = patch_size
-        self._heights = np.array([image.shape[0] for image in targets])
-        self._widths = np.array([image.shape[1] for image in targets])
+        self._heights = np.array([image.shape[0] for image in images.X])
+        self._widths = np.array([image.shape[1] for image in images.X])
         pixels = self._heights * self._widths
         self._weights = pixels / pixels.sum()
-        self.patch_shape = (*patch_size, targets[0].shape[2])
+        self.patch_shape = (*patch_size, images.X[0].shape[2])
         self.n_pixels = int(pixels.sum())
 
     def patches_per_epoch(self, batch_size):
@@ -213,18 +211,20 @@ class PatchSampler:
 
         Returns
         -------
-        targets : ndarray of float32 of shape (n_patches, height, width, channels)
-            Patches of the clean images, in random order.
-
-        inputs : ndarray of the same shape, or None
-            Patches of the inputs at the same places; None without inputs.
+        patches : skdenoise._batch_sources.SampleArrays
+            Patches of ``X`` of shape ``(n_patches, height, width,
+            channels)``, in random order; of ``y`` at the same places, or
+            None; and the sample weight of each patch's image, or None.
         """
         image = rng.choice(len(self._weights), size=n_patches, p=self._weights)
         tops = rng.integers(self._heights[image] - self.patch_size[0] + 1)
         lefts = rng.integers(self._widths[image] - self.patch_size[1] + 1)
-        places = (image, tops, lefts)
-        inputs = None if self.inputs is None else self._cut(self.inputs, *places)
-        return self._cut(self.targets, *places), inputs
+        X, y, sample_weight = self.images
+        return SampleArrays(
+            self._cut(X, image, tops, lefts),
+            None if y is None else self._cut(y, image, tops, lefts),
+            None if sample_weight is None else sample_weight[image],
+        )
 
     def _cut(self, images, image, tops, lefts):
         rows = tops[:, np.newaxis, np.newaxis] + np.arange(self.patch_size[0])[:, np.newaxis]

@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._batch_norm import PRECISE_STATISTICS_SAMPLES, has_batch_norm
-from ._batches import CorruptedBatches, PatchBatches
+from ._batches import PatchBatches, RowBatches
 from ._callbacks import PreciseBatchNorm, StopOnNonFiniteLoss
 from ._epoch_loop import fit_epochs
 from ._exceptions import TrainingDivergedError
@@ -75,7 +75,7 @@ class TrainingSettings:
         )
 
 
-def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
+def train(model, data, source, settings, *, epochs, schedule, validate, first_epoch):
     """Train `model` in place for up to `epochs` epochs; return their history.
 
     Parameters
@@ -83,13 +83,15 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
     model : keras.Model
         Compiled model, with its optimizer built.
 
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Validated flat rows: the clean data when `y` is None, else the
-        inputs. With ``settings.patch_size``, the validated images of
-        :func:`skdenoise._patches.validate_images` instead.
+    data : skdenoise._batch_sources.SampleArrays
+        The validated data: flat rows (an ndarray or sparse matrix of shape
+        (n_samples, n_features)) or, with ``settings.patch_size``, the images
+        of :func:`skdenoise._patches.validate_images`; the clean targets of
+        explicit pairs, of the same form, or None; the sample weights, or
+        None.
 
-    y : ndarray of shape (n_samples, n_features) or None
-        Clean targets of explicit pairs, of the form of `X`.
+    source : skdenoise._batch_sources.Corruption or GivenPairs
+        Where each batch's inputs, targets and loss weights come from.
 
     settings : TrainingSettings
         The estimator's settings.
@@ -129,8 +131,8 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
     )
     make_batches = _row_batches if settings.patch_size is None else _patch_batches
     batches, validation = make_batches(
-        X,
-        y,
+        data,
+        source,
         settings,
         validation_fraction=settings.validation_fraction if validate else None,
         first_epoch=first_epoch,
@@ -167,8 +169,8 @@ def train(model, X, y, settings, *, epochs, schedule, validate, first_epoch):
 
 
 def _row_batches(
-    X,
-    y,
+    data,
+    source,
     settings,
     *,
     validation_fraction,
@@ -178,12 +180,10 @@ def _row_batches(
     multiple_of,
 ):
     """The training batches and the validation batches (or None) of rows."""
-    train_rows, validation_rows = _split(X, y, validation_fraction, settings.split_seed)
-    X_train, y_train = train_rows
-    batches = CorruptedBatches(
-        targets=X_train if y_train is None else y_train,
-        inputs=None if y_train is None else X_train,
-        noise=settings.noise,
+    train_rows, validation_rows = _split(data, validation_fraction, settings.split_seed)
+    batches = RowBatches(
+        train_rows,
+        source,
         batch_size=batch_size,
         seed=settings.train_seed,
         first_epoch=first_epoch,
@@ -193,8 +193,8 @@ def _row_batches(
     validation = None
     if validation_rows is not None:
         validation = _fixed_validation(
-            validation_rows[1],
-            validation_rows[0],
+            validation_rows,
+            source,
             settings,
             batch_size=inference_batch_size,
             multiple_of=multiple_of,
@@ -202,15 +202,14 @@ def _row_batches(
     return batches, validation
 
 
-def _fixed_validation(targets, inputs, settings, *, batch_size, multiple_of):
-    """Validation batches corrupted the same way every epoch.
+def _fixed_validation(data, source, settings, *, batch_size, multiple_of):
+    """Validation batches made the same way every epoch.
 
     The same corruption makes the validation loss comparable across epochs.
     """
-    return CorruptedBatches(
-        targets=targets,
-        inputs=inputs,
-        noise=settings.noise,
+    return RowBatches(
+        data,
+        source,
         batch_size=batch_size,
         seed=settings.split_seed,
         first_epoch=0,
@@ -221,8 +220,8 @@ def _fixed_validation(targets, inputs, settings, *, batch_size, multiple_of):
 
 
 def _patch_batches(
-    X,
-    y,
+    data,
+    source,
     settings,
     *,
     validation_fraction,
@@ -236,12 +235,11 @@ def _patch_batches(
     The validation patches are cut once, from the same images, with the
     split seed: every epoch's loss is measured on the same patches.
     """
-    patch_size = check_patch_size(settings.patch_size)
-    sampler = PatchSampler(X if y is None else y, None if y is None else X, patch_size)
+    sampler = PatchSampler(data, check_patch_size(settings.patch_size))
     n_patches = sampler.patches_per_epoch(batch_size)
     batches = PatchBatches(
         sampler,
-        settings.noise,
+        source,
         n_patches=n_patches,
         batch_size=batch_size,
         seed=settings.train_seed,
@@ -255,37 +253,21 @@ def _patch_batches(
             f"validation_fraction={validation_fraction} of {n_patches} patches "
             "leaves no validation patch; training without validation.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=6,
         )
     if n_validation == 0:
         return batches, None
-    # Cut once; _fixed_validation corrupts them the same way every epoch.
-    inputs, targets = PatchBatches(
-        sampler,
-        None,
-        n_patches=n_validation,
-        batch_size=inference_batch_size,
-        seed=settings.split_seed,
-        first_epoch=0,
-        sample_shape=settings.sample_shape,
-    ).epoch_arrays(0)
+    # Cut once; _fixed_validation makes their inputs the same way every epoch.
+    patches = sampler.draw(n_validation, np.random.default_rng([settings.split_seed, 0]))
     validation = _fixed_validation(
-        targets,
-        None if y is None else inputs,
-        settings,
-        batch_size=inference_batch_size,
-        multiple_of=multiple_of,
+        patches, source, settings, batch_size=inference_batch_size, multiple_of=multiple_of
     )
     return batches, validation
 
 
-def _split(X, y, validation_fraction, seed):
-    """Hold out a random validation set: ``((X, y), (X, y) or None)``.
-
-    The validation inputs are None when `y` is, as in the batches: the
-    targets corrupted by the noise.
-    """
-    n_samples = X.shape[0]
+def _split(data, validation_fraction, seed):
+    """Hold out a random validation set: the training and validation samples (or None)."""
+    n_samples = len(data)
     n_validation = n_validation_samples(n_samples, validation_fraction)
     if validation_fraction and n_validation == 0:
         warnings.warn(
@@ -293,7 +275,7 @@ def _split(X, y, validation_fraction, seed):
             "samples leaves no validation sample; training without "
             "validation.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=7,
         )
     if n_validation >= n_samples:
         raise ValueError(
@@ -301,13 +283,9 @@ def _split(X, y, validation_fraction, seed):
             "samples leaves no training sample."
         )
     if n_validation == 0:
-        return (X, y), None
+        return data, None
     train_idx, val_idx = split_indices(n_samples, n_validation, seed)
-    if y is None:
-        validation = (None, X[val_idx])
-    else:
-        validation = (X[val_idx], y[val_idx])
-    return (X[train_idx], None if y is None else y[train_idx]), validation
+    return data.take(train_idx), data.take(val_idx)
 
 
 def _check_seeded_across_workers(strategy, settings):
@@ -365,11 +343,15 @@ def _fit_with_keras(model, batches, validation, epochs, callbacks, verbose):
     # One tf.data pipeline through all epochs: TensorFlow slices the
     # batches, and each epoch's order and noise follow from its index, so
     # every worker of a multi-worker strategy builds the same batches.
-    dataset = batches.as_tf_dataset(epochs)
+    dataset = batches.as_tf_dataset(epochs).map(_as_keras_sample_weight)
     arguments = {
         "epochs": epochs,
         "steps_per_epoch": len(batches),
-        "validation_data": None if validation is None else validation.as_tf_dataset(1),
+        "validation_data": (
+            None
+            if validation is None
+            else validation.as_tf_dataset(1).map(_as_keras_sample_weight)
+        ),
         "callbacks": callbacks,
         "verbose": verbose,
     }
@@ -378,3 +360,24 @@ def _fit_with_keras(model, batches, validation, epochs, callbacks, verbose):
     # The batches are shuffled already, from our seeds.
     history = model.fit(dataset, shuffle=False, **arguments).history
     return {key: [float(v) for v in values] for key, values in history.items()}
+
+
+def _as_keras_sample_weight(inputs, targets, weights):
+    """A batch with its loss weights in the shape of Keras's losses.
+
+    Keras's losses average each sample's values over the last axis before
+    they weigh them, so a weight must be the same for every value of that
+    axis (each sample's, or each pixel's for all its channels): then the
+    weighted loss is the one of the estimator's own steps. Other weights
+    are refused.
+    """
+    check = tf.debugging.assert_equal(
+        weights,
+        tf.broadcast_to(weights[..., :1], tf.shape(weights)),
+        message=(
+            "Loss weights that differ between the values of a sample's last axis "
+            "train on the estimator's own steps only, not through keras.Model.fit."
+        ),
+    )
+    with tf.control_dependencies([check]):
+        return inputs, targets, weights[..., 0]

@@ -44,6 +44,7 @@ def supports_shared_steps(model):
         and not optimizer.use_ema
         and not optimizer.gradient_accumulation_steps
         and isinstance(model.loss, str)
+        and model.loss in _ENTRY_LOSSES
         and not model.losses
         and on_default_strategy(model)
         and adam_state_as_expected(optimizer, model.trainable_variables)
@@ -127,6 +128,15 @@ def shared_steps(model):
     return cached(key, lambda: NetworkSteps(keras.models.clone_model(model), loss, optimizer))
 
 
+# The loss of every value, which Keras's losses of these names average over
+# the last axis.
+_ENTRY_LOSSES = {
+    "binary_crossentropy": keras.ops.binary_crossentropy,
+    "mean_squared_error": lambda targets, outputs: keras.ops.square(targets - outputs),
+    "mean_absolute_error": lambda targets, outputs: keras.ops.abs(targets - outputs),
+}
+
+
 class NetworkSteps:
     """A training step and a validation step, for any model of one structure.
 
@@ -136,7 +146,8 @@ class NetworkSteps:
         A network of the structure: its layers define the computation.
 
     loss : str
-        Keras name of the loss, averaged over every value of a batch.
+        Keras name of the loss, weighted and averaged over every value of a
+        batch.
 
     optimizer : keras.optimizers.Adam
         Source of the Adam hyperparameters.
@@ -144,7 +155,7 @@ class NetworkSteps:
 
     def __init__(self, template, loss, optimizer):
         self.template = template
-        self._loss = keras.losses.get(loss)
+        self._entry_loss = _ENTRY_LOSSES[loss]
         self._beta_1 = float(optimizer.beta_1)
         self._beta_2 = float(optimizer.beta_2)
         self._epsilon = float(optimizer.epsilon)
@@ -154,11 +165,14 @@ class NetworkSteps:
         self._evaluate = tf.function(self._evaluate_step, autograph=False, reduce_retracing=True)
         self._traced = {}
 
-    def train(self, model, inputs, targets):
+    def train(self, model, inputs, targets, weights):
         """One Adam step of `model` on a batch; returns the batch's mean loss.
 
         Updates the model's weights, its batch-normalisation statistics and
-        the optimizer's moments and iteration count in place.
+        the optimizer's moments and iteration count in place. The loss of
+        every value is multiplied by its weight in `weights`, of the shape of
+        `targets` or broadcast to it from ``(n, 1, ..., 1)``; a weight of 0
+        leaves that value out of the gradient.
         """
         optimizer = model.optimizer
         return self._call(
@@ -173,10 +187,11 @@ class NetworkSteps:
             ),
             inputs,
             targets,
+            weights,
         )
 
-    def evaluate(self, model, inputs, targets):
-        """Mean loss of `model` in inference mode on a batch."""
+    def evaluate(self, model, inputs, targets, weights):
+        """Mean weighted loss of `model` in inference mode on a batch."""
         return self._call(
             "evaluate",
             (
@@ -185,23 +200,37 @@ class NetworkSteps:
             ),
             inputs,
             targets,
+            weights,
         )
 
-    def _call(self, name, variables, inputs, targets):
-        function = self._traced.get(name)
+    def _call(self, name, variables, inputs, targets, weights):
+        # One trace per sample shape, for batches of every size (the last,
+        # smaller batch of an epoch included): a network of images of any
+        # size trains on patches of one size in one fit, of another in the
+        # next.
+        key = (name, inputs.shape[1:])
+        function = self._traced.get(key)
         if function is None:
-            # One trace for batches of every size, the last, smaller batch
-            # of an epoch included.
             spec = tf.TensorSpec((None, *inputs.shape[1:]), tf.float32)
+            # Weights per sample, (n, 1, ..., 1), or per value: a rank.
+            weight_spec = tf.TensorSpec((None,) * len(inputs.shape), tf.float32)
             traceable = self._train if name == "train" else self._evaluate
-            function = traceable.get_concrete_function(*variables, spec, spec)
-            self._traced[name] = function
-        return function(*variables, tf.constant(inputs), tf.constant(targets))
+            function = traceable.get_concrete_function(*variables, spec, spec, weight_spec)
+            self._traced[key] = function
+        return function(
+            *variables, tf.constant(inputs), tf.constant(targets), tf.constant(weights)
+        )
 
-    def _mean_loss(self, targets, outputs):
-        return tf.reduce_mean(self._loss(targets, outputs))
+    def _mean_loss(self, targets, outputs, weights):
+        # Keras's losses average over the last axis, then over the rest; the
+        # weights apply to every value first, so that weights of one (no
+        # sample_weight) give Keras's loss to the last bit.
+        entry_losses = self._entry_loss(targets, outputs)
+        return tf.reduce_mean(tf.reduce_mean(entry_losses * weights, axis=-1))
 
-    def _train_step(self, trainable, non_trainable, momentums, velocities, iterations, lr, x, y):
+    def _train_step(
+        self, trainable, non_trainable, momentums, velocities, iterations, lr, x, y, w
+    ):
         values = [variable.read_value() for variable in trainable]
         with tf.GradientTape() as tape:
             tape.watch(values)
@@ -211,7 +240,7 @@ class NetworkSteps:
                 x,
                 training=True,
             )
-            loss = self._mean_loss(y, outputs)
+            loss = self._mean_loss(y, outputs, w)
         gradients = tape.gradient(loss, values)
         # keras.optimizers.Adam.update_step, operation for operation.
         step = tf.cast(iterations + 1, tf.float32)
@@ -226,11 +255,11 @@ class NetworkSteps:
         iterations.assign_add(1)
         return loss
 
-    def _evaluate_step(self, trainable, non_trainable, x, y):
+    def _evaluate_step(self, trainable, non_trainable, x, y, w):
         outputs, _ = self.template.stateless_call(
             [variable.read_value() for variable in trainable],
             [variable.read_value() for variable in non_trainable],
             x,
             training=False,
         )
-        return self._mean_loss(y, outputs)
+        return self._mean_loss(y, outputs, w)

@@ -9,7 +9,8 @@ from sklearn.preprocessing import StandardScaler
 
 import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._batches import CorruptedBatches
+from skdenoise._batch_sources import Corruption, SampleArrays
+from skdenoise._batches import RowBatches
 from skdenoise._losses import elementwise_loss
 from skdenoise._value_range import lies_in_unit_interval
 
@@ -93,10 +94,14 @@ def test_score_uses_the_fitted_loss(small_dae, standardized):
 
 
 def test_default_noise_does_not_clip_data_outside_unit_interval(standardized):
-    batches = CorruptedBatches(
-        standardized, None, GaussianNoiser(), batch_size=300, seed=1, first_epoch=0
+    batches = RowBatches(
+        SampleArrays(standardized),
+        Corruption(GaussianNoiser()),
+        batch_size=300,
+        seed=1,
+        first_epoch=0,
     )
-    inputs, targets = batches.epoch_arrays(0)
+    inputs, targets, _ = batches.epoch_arrays(0)
     noise = inputs - targets
     # Unclipped N(0, 0.5) noise: clipping to [0, 1] would shrink it and
     # squash every input into [0, 1].

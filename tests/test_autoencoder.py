@@ -9,7 +9,8 @@ import pytest
 from sklearn.base import clone
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
-from skdenoise._batches import CorruptedBatches
+from skdenoise._batch_sources import Corruption, GivenPairs, SampleArrays
+from skdenoise._batches import RowBatches
 from skdenoise._losses import elementwise_loss
 
 # Settings of the small_dae fixture (tests/conftest.py) in this module.
@@ -86,12 +87,16 @@ def test_image_shape_mismatches_are_reported(small_dae):
 
 
 def test_fit_without_y_corrupts_fresh_noise_every_epoch(digits):
-    batches = CorruptedBatches(
-        digits[:64], None, GaussianNoiser(), batch_size=64, seed=1, first_epoch=0
+    batches = RowBatches(
+        SampleArrays(digits[:64]),
+        Corruption(GaussianNoiser()),
+        batch_size=64,
+        seed=1,
+        first_epoch=0,
     )
-    first_inputs, first_targets = batches.epoch_arrays(0)
+    first_inputs, first_targets, _ = batches.epoch_arrays(0)
     np.testing.assert_array_equal(batches.epoch_arrays(0)[0], first_inputs)
-    second_inputs, second_targets = batches.epoch_arrays(1)
+    second_inputs, second_targets, _ = batches.epoch_arrays(1)
     assert not np.allclose(first_inputs, second_inputs)
     # Targets are the clean rows, in the shuffled order the inputs have.
     assert {row.tobytes() for row in first_targets} == {row.tobytes() for row in digits[:64]}
@@ -102,8 +107,10 @@ def test_fit_without_y_corrupts_fresh_noise_every_epoch(digits):
 
 
 def test_noise_none_trains_a_plain_autoencoder(small_dae, digits):
-    batches = CorruptedBatches(digits[:32], None, None, batch_size=32, seed=1, first_epoch=0)
-    inputs, targets = batches.epoch_arrays(0)
+    batches = RowBatches(
+        SampleArrays(digits[:32]), Corruption(None), batch_size=32, seed=1, first_epoch=0
+    )
+    inputs, targets, _ = batches.epoch_arrays(0)
     np.testing.assert_array_equal(inputs, targets)
     dae = small_dae(noise=None).fit(digits[:100])
     # With no noise, score compares reconstructions of X with X itself.
@@ -240,26 +247,33 @@ def test_random_state_none_leaves_global_rng_alone(small_dae, tabular):
 
 
 def test_tf_dataset_serves_each_epoch_in_batches(digits):
-    for inputs, noise in [(None, GaussianNoiser()), (digits[:50][::-1].copy(), None)]:
-        batches = CorruptedBatches(
-            digits[:50], inputs, noise, batch_size=24, seed=1, first_epoch=3
-        )
+    weights = np.linspace(0, 2, 50, dtype=np.float32)
+    for data, source in [
+        (SampleArrays(digits[:50]), Corruption(GaussianNoiser())),
+        (SampleArrays(digits[:50][::-1].copy(), digits[:50], weights), GivenPairs()),
+    ]:
+        batches = RowBatches(data, source, batch_size=24, seed=1, first_epoch=3)
         dataset = list(batches.as_tf_dataset(2))
         assert len(dataset) == 2 * len(batches) == 6
         for epoch in range(2):
-            expected_inputs, expected_targets = batches.epoch_arrays(3 + epoch)
+            expected = batches.epoch_arrays(3 + epoch)
             for index in range(len(batches)):
                 rows = slice(index * 24, (index + 1) * 24)
-                served_inputs, served_targets = dataset[epoch * len(batches) + index]
-                np.testing.assert_array_equal(served_inputs.numpy(), expected_inputs[rows])
-                np.testing.assert_array_equal(served_targets.numpy(), expected_targets[rows])
+                served = dataset[epoch * len(batches) + index]
+                for served_array, expected_array in zip(served, expected):
+                    np.testing.assert_array_equal(served_array.numpy(), expected_array[rows])
 
 
 def test_batches_split_evenly_between_replicas(digits):
-    batches = CorruptedBatches(
-        digits[:53], None, None, batch_size=8, seed=1, first_epoch=0, multiple_of=4
+    batches = RowBatches(
+        SampleArrays(digits[:53]),
+        Corruption(None),
+        batch_size=8,
+        seed=1,
+        first_epoch=0,
+        multiple_of=4,
     )
-    sizes = [len(inputs) for inputs, _ in batches.as_tf_dataset(1)]
+    sizes = [len(inputs) for inputs, _, _ in batches.as_tf_dataset(1)]
     assert sizes == [8] * 6 + [4]
 
 

@@ -9,7 +9,8 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skdenoise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser
-from skdenoise._batches import CorruptedBatches
+from skdenoise._batch_sources import Corruption, SampleArrays
+from skdenoise._batches import RowBatches
 from skdenoise._noise import corrupt
 from skdenoise._random import batch_seed
 
@@ -176,12 +177,14 @@ def test_pickle_round_trip_keeps_parameters_and_noise(noiser_class):
 
 @pytest.mark.parametrize("noiser", [MaskingNoiser(fraction=0.25), SaltPepperNoiser(fraction=0.25)])
 def test_autoencoder_training_corrupts_afresh_every_epoch(noiser, tabular):
-    batches = CorruptedBatches(tabular, None, noiser, batch_size=300, seed=1, first_epoch=0)
+    batches = RowBatches(
+        SampleArrays(tabular), Corruption(noiser), batch_size=300, seed=1, first_epoch=0
+    )
     first_inputs = batches.epoch_arrays(0)[0]
     np.testing.assert_array_equal(batches.epoch_arrays(0)[0], first_inputs)
     masks = []
     for epoch in (0, 1):
-        inputs, targets = batches.epoch_arrays(epoch)
+        inputs, targets, _ = batches.epoch_arrays(epoch)
         changed = inputs != targets
         assert np.all(changed.sum(axis=1) == 3)  # a quarter of 12 features
         assert set(np.unique(inputs[changed])) <= {0.0, 1.0}

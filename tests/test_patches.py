@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
+from skdenoise._batch_sources import Corruption, SampleArrays
 from skdenoise._batches import PatchBatches
 from skdenoise._patches import PatchSampler, validate_images
 
@@ -52,8 +53,10 @@ def _same_weights(a, b):
 
 def test_patches_are_whole_windows_of_the_images():
     images = _coordinates([(20, 30), (12, 9)], channels=2)
-    targets, inputs = PatchSampler(images, None, (5, 4)).draw(500, np.random.default_rng(0))
-    assert inputs is None and targets.shape == (500, 5, 4, 2)
+    targets, clean, weights = PatchSampler(SampleArrays(images), (5, 4)).draw(
+        500, np.random.default_rng(0)
+    )
+    assert clean is None and weights is None and targets.shape == (500, 5, 4, 2)
     corner = targets[:, 0, 0, 0].astype(int)
     image, top, left = corner // 1_000_000, corner % 1_000_000 // 1000, corner % 1000
     for patch, index, row, column in zip(targets, image, top, left):
@@ -65,38 +68,46 @@ def test_patches_are_whole_windows_of_the_images():
 
 def test_images_are_drawn_in_proportion_to_their_pixels():
     images = _coordinates([(20, 20), (40, 30)])
-    targets, _ = PatchSampler(images, None, (4, 4)).draw(4000, np.random.default_rng(0))
+    targets = PatchSampler(SampleArrays(images), (4, 4)).draw(4000, np.random.default_rng(0)).X
     from_second = np.mean(targets[:, 0, 0, 0] >= 1_000_000)
     assert from_second == pytest.approx(1200 / 1600, abs=0.03)
 
 
 def test_a_stack_and_the_list_of_its_images_give_the_same_patches():
     stack = np.random.RandomState(0).uniform(size=(3, 12, 10, 2)).astype(np.float32)
-    from_stack = PatchSampler(stack, None, (4, 5)).draw(50, np.random.default_rng(1))[0]
-    from_list = PatchSampler(list(stack), None, (4, 5)).draw(50, np.random.default_rng(1))[0]
+    from_stack = PatchSampler(SampleArrays(stack), (4, 5)).draw(50, np.random.default_rng(1)).X
+    from_list = (
+        PatchSampler(SampleArrays(list(stack)), (4, 5)).draw(50, np.random.default_rng(1)).X
+    )
     np.testing.assert_array_equal(from_stack, from_list)
 
 
 def test_pairs_are_cut_at_the_same_places():
     clean = _coordinates([(20, 30), (15, 15)])
     noisy = [image + 0.5 for image in clean]
-    targets, inputs = PatchSampler(clean, noisy, (6, 6)).draw(200, np.random.default_rng(0))
-    np.testing.assert_array_equal(inputs, targets + 0.5)
+    weights = np.array([1.0, 3.0], dtype=np.float32)
+    patches = PatchSampler(SampleArrays(noisy, clean, weights), (6, 6)).draw(
+        200, np.random.default_rng(0)
+    )
+    np.testing.assert_array_equal(patches.X, patches.y + 0.5)
+    # Each patch carries the weight of the image it was cut from.
+    from_second = patches.y[:, 0, 0, 0] >= 1_000_000
+    np.testing.assert_array_equal(patches.sample_weight, np.where(from_second, 3.0, 1.0))
 
 
 def test_patches_per_epoch_cover_the_pixels_once_and_fill_a_batch():
-    sampler = PatchSampler(_coordinates([(20, 30), (15, 15)]), None, (4, 5))
+    sampler = PatchSampler(SampleArrays(_coordinates([(20, 30), (15, 15)])), (4, 5))
     assert sampler.patches_per_epoch(batch_size=16) == math.ceil((600 + 225) / 20)
     assert sampler.patches_per_epoch(batch_size=100) == 100
 
 
 def test_every_epoch_cuts_new_patches_reproducibly():
-    sampler = PatchSampler(_coordinates([(20, 30)]), None, (5, 5))
+    sampler = PatchSampler(SampleArrays(_coordinates([(20, 30)])), (5, 5))
 
     def batches(seed):
         return PatchBatches(
             sampler,
-            None,
+            Corruption(None),
             n_patches=40,
             batch_size=8,
             seed=seed,
