@@ -11,7 +11,6 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
-    clone,
 )
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
@@ -37,13 +36,12 @@ from ._features import FEATURES, check_features, check_hidden_layer_sizes, trans
 from ._fit_data import validate_training_data
 from ._history import append_history
 from ._input import (
-    network_batch,
     reject_time_dtypes,
     validate_inference_samples,
     validate_target,
 )
 from ._losses import LOSS_NAMES, sample_losses
-from ._noise import GaussianNoiser
+from ._noise import GaussianNoiser, set_params_copying_noisers
 from .model_selection import fit_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
@@ -434,24 +432,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         >>> other.noise
         GaussianNoiser()
         """
-        noise_params = {}
-        other_params = {}
-        for key, value in params.items():
-            name, delimiter, nested_key = key.partition("__")
-            if delimiter and name in _NOISE_PARAMS:
-                noise_params.setdefault(name, {})[nested_key] = value
-            else:
-                other_params[key] = value
-        super().set_params(**other_params)
-        for name, nested in noise_params.items():
-            noise = getattr(self, name)
-            if noise is None:
-                raise ValueError(
-                    f"Cannot set {sorted(name + '__' + key for key in nested)} "
-                    f"on {type(self).__name__}: {name} is None."
-                )
-            setattr(self, name, clone(noise, safe=False).set_params(**nested))
-        return self
+        return set_params_copying_noisers(self, params, _NOISE_PARAMS, super().set_params)
 
     # ------------------------------------------------------------------ fit
 
@@ -824,22 +805,10 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
 
     def _run_batched(self, part, X):
         """Apply one of the Keras models to `X`, rows or images, in bounded batches."""
-        import tensorflow as tf
+        from ._inference import run_batched
 
         function, input_shape = self._inference_function(part)
-        step = self.inference_batch_size
-        output = None
-        for start in range(0, X.shape[0], step):
-            batch = network_batch(X[start : start + step], input_shape)
-            batch = np.asarray(function(tf.constant(batch)))
-            if output is None:
-                if len(batch) == X.shape[0]:
-                    return batch
-                # Filled in place: concatenating batches would hold the
-                # output twice at its peak.
-                output = np.empty((X.shape[0], *batch.shape[1:]), dtype=batch.dtype)
-            output[start : start + len(batch)] = batch
-        return output
+        return run_batched(function, input_shape, X, self.inference_batch_size)
 
     def _inference_function(self, part):
         """A function of a float32 batch, and the shape of one sample it takes."""

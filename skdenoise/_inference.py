@@ -3,8 +3,10 @@
 import functools
 
 import keras
+import numpy as np
 import tensorflow as tf
 
+from ._input import network_batch
 from ._structures import (
     cached,
     on_default_strategy,
@@ -48,6 +50,42 @@ class NetworkFunction:
     def __call__(self, inputs):
         """Outputs for a batch of `inputs`, a float32 tensor."""
         return self._function(inputs)
+
+
+def run_batched(function, input_shape, X, batch_size):
+    """Apply `function` to samples `X`, rows or images, in batches of `batch_size`.
+
+    Parameters
+    ----------
+    function : callable
+        A network's function of a float32 batch, such as a
+        :class:`NetworkFunction`.
+
+    input_shape : tuple
+        Shape of one sample the function takes; flat rows are reshaped to it.
+
+    X : ndarray or sparse matrix
+        Validated samples.
+
+    batch_size : int
+        Samples per call, to bound memory.
+
+    Returns
+    -------
+    outputs : ndarray
+    """
+    output = None
+    for start in range(0, X.shape[0], batch_size):
+        batch = network_batch(X[start : start + batch_size], input_shape)
+        batch = np.asarray(function(tf.constant(batch)))
+        if output is None:
+            if len(batch) == X.shape[0]:
+                return batch
+            # Filled in place: concatenating batches would hold the
+            # output twice at its peak.
+            output = np.empty((X.shape[0], *batch.shape[1:]), dtype=batch.dtype)
+        output[start : start + len(batch)] = batch
+    return output
 
 
 def inference_function(network, *, spatial_mean=False):

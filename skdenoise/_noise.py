@@ -807,3 +807,50 @@ def corrupt(noise, X, seed):
             "shape of its input."
         )
     return noisy.reshape(X.shape)
+
+
+def set_params_copying_noisers(estimator, params, noise_names, set_own_params):
+    """Set `params` on `estimator`; nested ones of its noisers on copies of them.
+
+    A nested parameter of a noiser, such as ``noise__noise_factor``, is set
+    on a copy of the noiser, which then replaces it: an object passed to
+    several estimators, or a default noiser, is never changed through one
+    of them.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator whose parameters are set.
+
+    params : dict
+        The parameters, as ``set_params`` takes them.
+
+    noise_names : tuple of str
+        The estimator's parameters that hold noisers.
+
+    set_own_params : callable
+        scikit-learn's ``set_params`` of the estimator, for the other
+        parameters.
+
+    Returns
+    -------
+    estimator : estimator instance
+    """
+    noise_params = {}
+    other_params = {}
+    for key, value in params.items():
+        name, delimiter, nested_key = key.partition("__")
+        if delimiter and name in noise_names:
+            noise_params.setdefault(name, {})[nested_key] = value
+        else:
+            other_params[key] = value
+    set_own_params(**other_params)
+    for name, nested in noise_params.items():
+        noise = getattr(estimator, name)
+        if noise is None:
+            raise ValueError(
+                f"Cannot set {sorted(name + '__' + key for key in nested)} "
+                f"on {type(estimator).__name__}: {name} is None."
+            )
+        setattr(estimator, name, clone(noise, safe=False).set_params(**nested))
+    return estimator

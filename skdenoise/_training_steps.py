@@ -21,6 +21,7 @@ statelessly).
 import keras
 import tensorflow as tf
 
+from ._losses import LOSS_NAMES
 from ._structures import cached, on_default_strategy, structure_key, variable_handles
 
 
@@ -44,7 +45,7 @@ def supports_shared_steps(model):
         and not optimizer.use_ema
         and not optimizer.gradient_accumulation_steps
         and isinstance(model.loss, str)
-        and model.loss in _ENTRY_LOSSES
+        and LOSS_NAMES.get(model.loss) in _ENTRY_LOSSES
         and not model.losses
         and on_default_strategy(model)
         and adam_state_as_expected(optimizer, model.trainable_variables)
@@ -155,7 +156,7 @@ class NetworkSteps:
 
     def __init__(self, template, loss, optimizer):
         self.template = template
-        self._entry_loss = _ENTRY_LOSSES[loss]
+        self._entry_loss = _ENTRY_LOSSES[LOSS_NAMES[loss]]
         self._beta_1 = float(optimizer.beta_1)
         self._beta_2 = float(optimizer.beta_2)
         self._epsilon = float(optimizer.epsilon)

@@ -60,6 +60,7 @@ def _frame():
 # One row per configuration:
 #   data: a function giving X;
 #   fit_data: a function giving the X of fit, where it is not `data`;
+#   fit_params: a function giving the keyword arguments of fit;
 #   params: DenoisingAutoencoder parameters over BASE_PARAMS;
 #   after_fit: parameters set with set_params once fitted;
 #   output: set_output's transform container, if set;
@@ -98,6 +99,16 @@ ROWS = {
     "pandas_output": dict(data=_frame, output="pandas"),
     # Trained on patches of photos, it takes images of the patch size.
     "conv_patches": dict(data=lambda: _images(3), fit_data=_photos, params=dict(patch_size=8)),
+    "sample_weight": dict(
+        data=_table, fit_params=lambda: dict(sample_weight=np.linspace(0.1, 2, N_SAMPLES))
+    ),
+    # One weight per photo.
+    "patches_sample_weight": dict(
+        data=lambda: _images(3),
+        fit_data=_photos,
+        fit_params=lambda: dict(sample_weight=[1.0, 0.25]),
+        params=dict(patch_size=8),
+    ),
 }
 
 
@@ -109,11 +120,13 @@ class Case:
         self.row = row
         self.X = row["data"]()
         self.fit_X = row["fit_data"]() if "fit_data" in row else self.X
+        self.fit_params = row["fit_params"]() if "fit_params" in row else {}
         self.estimator = DenoisingAutoencoder(**{**BASE_PARAMS, **row.get("params", {})})
         if "output" in row:
             self.estimator.set_output(transform=row["output"])
         with refused_or_not(self, "fit"):
-            self.estimator.fit(self.fit_X).set_params(**row.get("after_fit", {}))
+            self.estimator.fit(self.fit_X, **self.fit_params)
+            self.estimator.set_params(**row.get("after_fit", {}))
             self.expected = answers(self.estimator, self.X)
             return
         self.estimator = None
@@ -276,4 +289,4 @@ def test_onnx_in_a_pipeline(case):
 def test_clone_and_refit_with_the_same_random_state(case):
     estimator = case.fitted()
     with refused_or_not(case, "clone_refit"):
-        _assert_same_answers(clone(estimator).fit(case.fit_X), case)
+        _assert_same_answers(clone(estimator).fit(case.fit_X, **case.fit_params), case)

@@ -34,6 +34,11 @@ def _dense(seed=0, latent_dim=4, output_activation="linear"):
     )
 
 
+def _ones(batch):
+    """Weights of one for every sample of `batch`, as the training batches give them."""
+    return np.ones((len(batch),) + (1,) * (batch.ndim - 1), dtype=np.float32)
+
+
 def _conv(seed=0):
     return _compiled(build_conv_autoencoder((8, 8, 1), 4, output_activation="linear", seed=seed))
 
@@ -47,7 +52,7 @@ def test_a_step_is_keras_train_on_batch(build, shape, digits):
     steps = shared_steps(ours)
     for start in range(0, 100, 32):
         batch = X[start : start + 32]
-        loss = steps.train(ours, batch, batch)
+        loss = steps.train(ours, batch, batch, _ones(batch))
         keras_loss = theirs.train_on_batch(batch, batch)
         assert float(loss) == pytest.approx(keras_loss, rel=1e-4)
     for mine, keras_variable in zip(
@@ -58,7 +63,7 @@ def test_a_step_is_keras_train_on_batch(build, shape, digits):
             np.asarray(mine), np.asarray(keras_variable), rtol=1e-4, atol=1e-5
         )
     assert int(ours.optimizer.iterations.numpy()) == 4
-    loss = steps.evaluate(ours, X[:50], X[:50])
+    loss = steps.evaluate(ours, X[:50], X[:50], _ones(X[:50]))
     assert float(loss) == pytest.approx(theirs.evaluate(X[:50], X[:50], verbose=0), rel=1e-4)
 
 
@@ -73,13 +78,13 @@ def test_one_trace_serves_every_model_and_batch_size(digits):
     assert shared_steps(slower) is steps
     for model in (first, second):
         for size in (32, 7, 32, 1):
-            steps.train(model, digits[:size], digits[:size])
+            steps.train(model, digits[:size], digits[:size], _ones(digits[:size]))
     assert steps._train.experimental_get_tracing_count() == 1
     # Each model kept its own weights: the step updated the variables it was
     # given, not the template's, nor the other model's.
     assert not np.allclose(first.get_weights()[0], second.get_weights()[0])
     template_weights = [w.copy() for w in steps.template.get_weights()]
-    steps.train(first, digits[:32], digits[:32])
+    steps.train(first, digits[:32], digits[:32], _ones(digits[:32]))
     for before, after in zip(template_weights, steps.template.get_weights()):
         np.testing.assert_array_equal(before, after)
 
@@ -270,7 +275,9 @@ def test_an_adam_without_the_expected_state_trains_through_keras_fit(
     )
     # Without the check, the shared step would fail on the renamed state.
     with pytest.raises(AttributeError, match="_momentums"):
-        shared_steps(fallback.model_).train(fallback.model_, digits[:8], digits[:8])
+        shared_steps(fallback.model_).train(
+            fallback.model_, digits[:8], digits[:8], _ones(digits[:8])
+        )
 
 
 def test_adam_state_check_refuses_changed_shapes_and_types():
@@ -288,3 +295,42 @@ def test_adam_state_check_refuses_changed_shapes_and_types():
     finally:
         optimizer.__dict__["_learning_rate"] = learning_rate
     assert adam_state_as_expected(optimizer, model.trainable_variables)
+
+
+@pytest.mark.parametrize("build, shape", [(_dense, (64,)), (_conv, (8, 8, 1))])
+def test_a_zero_weight_leaves_a_value_out_of_the_gradient(build, shape, digits):
+    # Two models alike, trained on targets that differ at one value only,
+    # which has weight 0 there: the steps leave both alike.
+    X = digits[:16].reshape(-1, *shape)
+    weights = np.ones_like(X)
+    weights[3].flat[5] = 0.0
+    changed = X.copy()
+    changed[3].flat[5] = 1.0 - changed[3].flat[5]
+    first, second = build(), build()
+    steps = shared_steps(first)
+    first_loss = steps.train(first, X, X, weights)
+    second_loss = steps.train(second, X, changed, weights)
+    assert float(first_loss) == float(second_loss)
+    for a, b in zip(first.trainable_variables, second.trainable_variables):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    # Where the weight is 1, the same change moves the model.
+    third = build()
+    steps.train(third, X, changed, np.ones_like(X))
+    assert any(
+        not np.array_equal(np.asarray(a), np.asarray(b))
+        for a, b in zip(first.trainable_variables, third.trainable_variables)
+    )
+
+
+@pytest.mark.parametrize("per_value", [False, True])
+def test_the_loss_is_the_mean_of_weighted_values(per_value, digits):
+    model = _dense()
+    X = digits[:20]
+    targets = np.clip(X + 0.1, 0, 1)
+    rng = np.random.RandomState(0)
+    shape = X.shape if per_value else (len(X), 1)
+    weights = rng.uniform(0, 2, size=shape).astype(np.float32)
+    loss = float(shared_steps(model).evaluate(model, X, targets, weights))
+    outputs = np.asarray(model(X, training=False))
+    expected = np.mean(weights * (targets - outputs) ** 2)
+    assert loss == pytest.approx(expected, rel=1e-5)
