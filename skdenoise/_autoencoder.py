@@ -32,6 +32,7 @@ from ._architectures import (
 from ._backend import require_tensorflow
 from ._batch_sources import GivenPairs, SampleArrays, batch_source
 from ._estimator_state import load_estimator, picklable_state, save_estimator, unpickled_state
+from ._exceptions import readable_errors
 from ._features import FEATURES, check_features, check_hidden_layer_sizes, transform_output
 from ._fit_data import validate_training_data
 from ._history import append_history
@@ -516,7 +517,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         # Imported here: TensorFlow loads on the first fit, not with skdenoise.
         from ._training import TrainingSettings, train
 
-        with _restored_on_failure(self):
+        with _restored_on_failure(self), readable_errors():
             first_call = not (continue_training and hasattr(self, "model_"))
             fit_data = validate_training_data(
                 self, X, y, sample_weight, fitted=None if first_call else self._fitted_data()

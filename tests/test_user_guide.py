@@ -150,3 +150,12 @@ def test_photos_tables_are_copied_from_the_results():
     # The first cell names the size or the model; every other is measured.
     copied = {n for row in rows for cell in row[1:] for n in re.findall(r"\d+(?:\.\d+)?", cell)}
     assert copied and copied <= numbers, sorted(copied - numbers)
+
+
+def test_sample_weight_snippet_runs():
+    namespace = _run(_block("denoisingautoencoder__sample_weight"), {"__name__": "user_guide"})
+    search = namespace["search"]
+    assert search.best_params_["latent_dim"] in (2, 4)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    pipe = namespace["pipe"]
+    assert pipe[-1].n_iter_ == 5
