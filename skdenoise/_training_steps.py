@@ -209,12 +209,13 @@ class NetworkSteps:
         # smaller batch of an epoch included): a network of images of any
         # size trains on patches of one size in one fit, of another in the
         # next.
-        key = (name, inputs.shape[1:])
+        # Weights per sample, (n, 1, ..., 1), or per value: each a trace of
+        # its own, whose static shapes keep the weighting cheap.
+        key = (name, inputs.shape[1:], weights.shape[1:])
         function = self._traced.get(key)
         if function is None:
             spec = tf.TensorSpec((None, *inputs.shape[1:]), tf.float32)
-            # Weights per sample, (n, 1, ..., 1), or per value: a rank.
-            weight_spec = tf.TensorSpec((None,) * len(inputs.shape), tf.float32)
+            weight_spec = tf.TensorSpec((None, *weights.shape[1:]), tf.float32)
             traceable = self._train if name == "train" else self._evaluate
             function = traceable.get_concrete_function(*variables, spec, spec, weight_spec)
             self._traced[key] = function
