@@ -25,6 +25,8 @@ import numpy as np
 MIN_OPSET = 13
 
 _ACTIVATIONS = {"relu": "Relu", "sigmoid": "Sigmoid", "linear": None}
+# Element types of ONNX's TensorProto, fixed by the standard.
+_FLOAT, _DOUBLE = 1, 11
 
 
 class GraphWriter:
@@ -163,13 +165,32 @@ class NetworkEmitter:
         self.name = self.writer.node("Sub", [name, self.name], "subtract")
 
     def spatial_mean(self):
-        """Average the current images over height and width, into flat rows."""
+        """Average the current images over height and width, into flat rows.
+
+        Each row of pixels is summed in float32, the rows in float64, as
+        ``transform`` sums in float64: ONNX Runtime's ``GlobalAveragePool``
+        adds a whole photo in float32, 3e-4 off over a megapixel of values
+        of order one.
+        """
         if len(self.shape) != 3:
             raise UnsupportedModelError(
                 f"Cannot average a tensor of shape {self.shape} over space: only images."
             )
-        pooled = self.writer.node("GlobalAveragePool", [self.name], "spatial_mean")
-        self.name = self.writer.node("Flatten", [pooled], "flatten", axis=1)
+        maps = self.name
+        writer = self.writer
+        rows = writer.node("ReduceSum", [maps, self._int64([3], "width_axis")], "row_sums")
+        rows = writer.node("Cast", [rows], "row_sums_float64", to=_DOUBLE)
+        total = writer.node("ReduceSum", [rows, self._int64([2], "height_axis")], "sums")
+        shape = writer.node("Shape", [maps], "maps_shape")
+        sides = writer.node(
+            "Slice", [shape, self._int64([2], "start"), self._int64([4], "end")], "sides"
+        )
+        sides = writer.node("Cast", [sides], "sides_float64", to=_DOUBLE)
+        # No axes: the product of both sides, in every opset.
+        pixels = writer.node("ReduceProd", [sides], "pixels", keepdims=0)
+        mean = writer.node("Div", [total, pixels], "spatial_mean_float64")
+        mean = writer.node("Cast", [mean], "spatial_mean", to=_FLOAT)
+        self.name = writer.node("Flatten", [mean], "flatten", axis=1)
         self.shape = (self.shape[2],)
 
     # ----------------------------------------------------------- layers
