@@ -20,6 +20,7 @@ from ._input import (
     resolve_image_shape,
     validate_samples,
     validate_target,
+    warn_if_alpha,
     warn_if_unscaled_pixels,
 )
 from ._losses import training_loss
@@ -110,6 +111,7 @@ def validate_training_data(estimator, X, y, sample_weight, *, fitted):
     if not reset:
         return FitData(data, source, loss)
     if estimator.patch_size is not None:
+        warn_if_alpha(sample_shape)
         # What predict and transform take: one patch.
         return FitData(data, source, loss, sample_shape, math.prod(sample_shape))
     image_shape = resolve_image_shape(
@@ -121,6 +123,7 @@ def validate_training_data(estimator, X, y, sample_weight, *, fitted):
     )
     if image_shape is not None:
         warn_if_unscaled_pixels(X)
+    warn_if_alpha(image_shape)
     return FitData(data, source, loss, image_shape)
 
 

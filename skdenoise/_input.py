@@ -7,6 +7,8 @@ apply, and reshaped afterwards.
 """
 
 import math
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -195,7 +197,7 @@ def resolve_image_shape(
         return resolved
     if sample_shape is not None:
         if n_samples is not None:
-            _check_image_layout((n_samples, *sample_shape), input_name)
+            _check_image_layout((n_samples, *sample_shape), input_name, shape_advice=True)
         return as_image_shape(sample_shape)
     side = math.isqrt(n_features)
     is_square = side * side == n_features
@@ -234,15 +236,22 @@ _COLOUR_CHANNELS = (3, 4)
 MIN_IMAGE_SIDE = 5
 
 
-def _check_image_layout(shape, input_name):
+def _check_image_layout(shape, input_name, shape_advice=False):
     """Refuse a single image or channels-first images, read as a stack.
 
     Both would otherwise be read as some other, valid-looking stack of
     images and trained on silently; so would any array whose images would
     be implausibly thin. A stack that could also be one channels-first image
     is warned about. Passing `image_shape` explicitly skips this check, for
-    the rare data that really has such a shape.
+    the rare data that really has such a shape; `shape_advice` says so in
+    the messages (not with `patch_size`, which takes no `image_shape`).
     """
+
+    def meant(images):
+        if not shape_advice:
+            return ""
+        return f" If {images}, pass image_shape={shape[1:]}."
+
     if len(shape) == 3 and (
         shape[2] in _COLOUR_CHANNELS or (shape[0] == shape[1] and shape[2] in _CHANNEL_COUNTS)
     ):
@@ -251,8 +260,7 @@ def _check_image_layout(shape, input_name):
             f"{shape[0]}x{shape[1]} pixels and {shape[2]} channels, but it "
             f"would be read as {shape[0]} images of shape {shape[1:]}. Pass a "
             f"stack of one image, {input_name}[np.newaxis], of shape "
-            f"{(1, *shape)}. If it really holds {shape[0]} images, pass "
-            f"image_shape={shape[1:]}."
+            f"{(1, *shape)}." + meant(f"it really holds {shape[0]} images")
         )
     if len(shape) == 4 and shape[1] in _CHANNEL_COUNTS and shape[3] not in _CHANNEL_COUNTS:
         raise ValueError(
@@ -260,8 +268,7 @@ def _check_image_layout(shape, input_name):
             f"{shape[1]} channels first, but images are read channels last, "
             "(n_samples, height, width, channels): these would be "
             f"{shape[1]}x{shape[2]} images of {shape[3]} channels. Transpose "
-            f"them with {input_name}.transpose(0, 2, 3, 1). If the shape is "
-            f"meant, pass image_shape={shape[1:]}."
+            f"them with {input_name}.transpose(0, 2, 3, 1)." + meant("the shape is meant")
         )
     height, width = shape[1:3]
     if min(height, width) < MIN_IMAGE_SIDE:
@@ -269,18 +276,18 @@ def _check_image_layout(shape, input_name):
             f"{input_name} of shape {shape} would be read as {shape[0]} images "
             f"of {height}x{width} pixels, too thin to be images. For a single "
             f"image, pass {input_name}[np.newaxis]; for tabular data, pass "
-            f"2-D rows, {input_name}.reshape({shape[0]}, -1); if these are "
-            f"the images meant, pass image_shape={shape[1:]}."
+            f"2-D rows, {input_name}.reshape({shape[0]}, -1)."
+            + meant("these are the images meant")
         )
     if len(shape) == 3 and shape[0] in _COLOUR_CHANNELS:
         warnings.warn(
             f"{input_name} of shape {shape} is read as {shape[0]} grey images "
             f"of {height}x{width} pixels. If it is one colour image with its "
-            f"channels first, pass {input_name}.transpose(1, 2, 0)[np.newaxis]; "
-            f"pass image_shape={shape[1:]} to say the shape is meant.",
+            f"channels first, pass {input_name}.transpose(1, 2, 0)[np.newaxis]."
+            + meant("the shape is meant"),
             UserWarning,
             # The caller of fit or partial_fit.
-            stacklevel=7,
+            stacklevel=caller_stacklevel(),
         )
 
 
@@ -353,8 +360,38 @@ def check_sample_shape(sample_shape, image_shape, *, full_shape=None, input_name
     )
 
 
+def takes_any_image_size(estimator):
+    """Whether the fitted network takes images of any height and width.
+
+    Parameters
+    ----------
+    estimator : DenoisingAutoencoder
+        Fitted.
+
+    Returns
+    -------
+    any_size : bool
+        True for a network of images whose height and width are left free
+        (``architecture="fully_conv"``), False for one of a fixed input.
+    """
+    return architecture_spec(estimator.architecture_).any_size
+
+
+def reads_2d_as_one_image(estimator):
+    """Whether a 2-D array given to the fitted `estimator` is one grey photo.
+
+    A network of images of any size fitted on patches (`patch_size`) knows
+    photos, not flat rows of one patch: a 2-D array is one grey photo,
+    however wide, never rows of patches. Other models read 2-D arrays as
+    flat rows, their input in a pipeline.
+    """
+    return estimator.patch_size is not None and takes_any_image_size(estimator)
+
+
 def validate_inference_samples(estimator, X, input_name="X"):
     """Validate `X` given to a fitted estimator's inference methods.
+
+    Images that look like unscaled 8- or 16-bit pixels are warned about.
 
     Parameters
     ----------
@@ -362,7 +399,8 @@ def validate_inference_samples(estimator, X, input_name="X"):
         Fitted.
 
     X : {array-like, DataFrame}
-        Samples.
+        Samples. For a model fitted on patches, a 2-D array is one grey
+        image (see :func:`reads_2d_as_one_image`).
 
     input_name : str, default="X"
         Name of `X` in error messages.
@@ -370,11 +408,16 @@ def validate_inference_samples(estimator, X, input_name="X"):
     Returns
     -------
     X : ndarray or CSR matrix of float32
-        Flat rows, dense or sparse; for the fully convolutional network,
+        Flat rows, dense or sparse; for a network of images of any size,
         images of shape ``(n_samples, height, width, channels)`` of any
         height and width.
     """
-    if not architecture_spec(estimator.architecture_).any_size:
+    if reads_2d_as_one_image(estimator) and _ndim(X) == 2:
+        reject_time_dtypes(X, input_name)
+        X = (X.toarray() if sp.issparse(X) else np.asarray(X))[np.newaxis]
+    if takes_any_image_size(estimator):
+        X = validate_any_size_images(X, estimator.image_shape_, input_name)
+    else:
         X, _ = validate_samples(
             estimator,
             X,
@@ -382,8 +425,9 @@ def validate_inference_samples(estimator, X, input_name="X"):
             fitted_image_shape=estimator.image_shape_,
             input_name=input_name,
         )
-        return X
-    return validate_any_size_images(X, estimator.image_shape_, input_name)
+    if estimator.image_shape_ is not None:
+        warn_if_unscaled_pixels(X, input_name)
+    return X
 
 
 def validate_any_size_images(X, image_shape, input_name="X"):
@@ -412,19 +456,41 @@ def validate_any_size_images(X, image_shape, input_name="X"):
         X, dtype=np.float32, allow_nd=True, ensure_min_features=1, input_name=input_name
     )
     channels = image_shape[2]
+    n_values = math.prod(image_shape)
     if X.ndim == 2:
         # Flat rows can only be read in the shape seen in fit.
-        check_sample_shape(None, image_shape, full_shape=X.shape, input_name=input_name)
+        if X.shape[1] != n_values:
+            one_grey = f" If {input_name} is one grey image, pass {input_name}[np.newaxis]."
+            raise ValueError(
+                f"{input_name} has {X.shape[1]} features, but the estimator takes "
+                f"images of any size, or flat rows of {n_values} values (images of "
+                f"shape {image_shape}, as in fit)." + one_grey * (channels == 1)
+            )
         return X.reshape(-1, *image_shape)
     if X.ndim == 3 and channels == 1:
         X = X[..., np.newaxis]
+    if X.ndim == 3 and X.shape[2] == channels:
+        raise ValueError(
+            f"{input_name} of shape {X.shape} looks like a single image, but a "
+            f"stack of images is expected: pass {input_name}[np.newaxis], of "
+            f"shape {(1, *X.shape)}, or a list of images."
+        )
     if X.ndim != 4 or X.shape[3] != channels:
         grey = " or (n_samples, height, width)" if channels == 1 else ""
+        given = f"images of {X.shape[3]} channels" if X.ndim == 4 else f"shape {X.shape}"
+        if X.ndim == 3 and X.shape[0] == 1:
+            given = f"one grey image of shape {X.shape[1:]}"
+        alpha = ""
+        if X.ndim == 4 and X.shape[3] == channels + 1 and channels in (1, 3):
+            alpha = (
+                f" If the last channel is alpha (transparency), drop it: "
+                f"{input_name}[..., :{channels}]."
+            )
         raise ValueError(
-            f"{input_name} has shape {X.shape}, but the estimator was fitted on "
-            f"images with {channels} channel{'s' * (channels > 1)}: give images "
-            f"of shape (n_samples, height, width, {channels}){grey}, of any "
-            "height and width."
+            f"{input_name} has {given}, but the estimator was fitted on images "
+            f"with {channels} channel{'s' * (channels > 1)}: give images of shape "
+            f"(n_samples, height, width, {channels}){grey}, of any height and "
+            f"width, or a list of images of shape (height, width, {channels})." + alpha
         )
     if min(X.shape[1:3]) < 1:
         raise ValueError(f"{input_name} of shape {X.shape} has images without pixels.")
@@ -442,26 +508,60 @@ def network_batch(X, input_shape):
 
 
 def warn_if_unscaled_pixels(X, input_name="X"):
-    """Warn when images hold 8-bit pixel values rather than values in [0, 1].
+    """Warn when images hold 8- or 16-bit pixel values rather than values in [0, 1].
 
     `X` is an array, a sparse matrix, or a list of images of different sizes.
+    Whole numbers from 0 up to 65,535, above 1, are taken for such pixels.
     """
     parts = X if isinstance(X, list) else [X.data if hasattr(X, "tocsr") else X]
     if all(part.size == 0 for part in parts):
         return
     low = min(float(part.min()) for part in parts if part.size)
     high = max(float(part.max()) for part in parts if part.size)
-    if 0 <= low and 1 < high <= 255 and all(np.array_equal(p, np.round(p)) for p in parts):
+    if 0 <= low and 1 < high <= 65535 and all(np.array_equal(p, np.round(p)) for p in parts):
+        bits, scale = (8, 255) if high <= 255 else (16, 65535)
         warnings.warn(
-            f"{input_name} looks like unscaled 8-bit images (whole numbers "
-            f"from {low:g} to {high:g}). Scale them to [0, 1] first, e.g. "
-            f"{input_name} / 255: the model then learns them with binary "
-            "cross-entropy and a sigmoid output, as the convolutional network "
-            "is designed to, instead of with the squared error of values in "
-            "the hundreds.",
+            f"{input_name} looks like unscaled {bits}-bit images (whole numbers "
+            f"from {low:g} to {high:g}). Scale them to [0, 1], e.g. "
+            f"{input_name} / {scale}, in fit and in every later call (predict, "
+            "score, transform): noise levels such as GaussianNoiser's "
+            "noise_factor are meant for pixels in [0, 1] and are negligible next "
+            f"to values up to {high:g}, and a model fitted on pixels in [0, 1] "
+            "gives meaningless output on others.",
             UserWarning,
-            stacklevel=6,
+            stacklevel=caller_stacklevel(),
         )
+
+
+def warn_if_alpha(image_shape, input_name="X"):
+    """Warn that a fit on 4-channel images learns the fourth as a colour."""
+    if image_shape is None or image_shape[2] != 4:
+        return
+    warnings.warn(
+        f"{input_name} has images of 4 channels, taken for RGBA: the model would "
+        "learn the alpha channel (transparency) as a fourth colour, and then "
+        f"need 4 channels in every later call. Drop it first, {input_name}[..., :3], "
+        "unless the fourth channel is data to denoise.",
+        UserWarning,
+        stacklevel=caller_stacklevel(),
+    )
+
+
+def caller_stacklevel():
+    """The `stacklevel` of warnings that name the first caller outside the library.
+
+    Counted from the function that calls this one and then
+    :func:`warnings.warn`: frames of skdenoise and of scikit-learn (whose
+    ``set_output`` and ``_fit_context`` wrap the estimator's methods) are
+    skipped, so the warning names the user's line whatever the path to it.
+    """
+    import sklearn
+
+    inside = (os.path.dirname(__file__), os.path.dirname(sklearn.__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def dense_rows(X):
@@ -479,6 +579,10 @@ def validate_target(y, X_flat):
     if y is None or _ndim(y) == 1:
         return None
     y = check_array(y, accept_sparse="csr", dtype=np.float32, allow_nd=True, input_name="y")
+    if X_flat.shape[0] == 1 and y.shape == X_flat.shape[1 : 1 + y.ndim]:
+        # One photo without its batch axis, as X was given (see
+        # reads_2d_as_one_image).
+        y = y[np.newaxis]
     check_consistent_length(X_flat, y)
     n_values = math.prod(X_flat.shape[1:])
     if y.ndim > 2:

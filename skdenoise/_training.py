@@ -21,6 +21,7 @@ from ._batches import PatchBatches, RowBatches
 from ._callbacks import PreciseBatchNorm, StopOnNonFiniteLoss
 from ._epoch_loop import fit_epochs
 from ._exceptions import TrainingDivergedError
+from ._input import caller_stacklevel
 from ._learning_rate import set_up_learning_rate
 from ._multi_worker import fit_across_workers
 from ._patches import PatchSampler, check_patch_size
@@ -253,7 +254,7 @@ def _patch_batches(
             f"validation_fraction={validation_fraction} of {n_patches} patches "
             "leaves no validation patch; training without validation.",
             UserWarning,
-            stacklevel=6,
+            stacklevel=caller_stacklevel(),
         )
     if n_validation == 0:
         return batches, None
@@ -275,7 +276,7 @@ def _split(data, validation_fraction, seed):
             "samples leaves no validation sample; training without "
             "validation.",
             UserWarning,
-            stacklevel=7,
+            stacklevel=caller_stacklevel(),
         )
     if n_validation >= n_samples:
         raise ValueError(

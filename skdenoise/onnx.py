@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._architectures import architecture_spec
 from ._autoencoder import DenoisingAutoencoder
 from ._features import transform_output
-from ._input import validate_inference_samples
+from ._input import reads_2d_as_one_image, validate_inference_samples
 from ._onnx_graph import MIN_OPSET, GraphWriter, NetworkEmitter, UnsupportedModelError
 
 __all__ = ["UnsupportedModelError", "register_converter", "to_onnx"]
@@ -205,6 +205,12 @@ class _GraphLists(GraphWriter):
 
 def _autoencoder_graph(onnx, dae, X_sample, method, opset):
     check_is_fitted(dae)
+    if reads_2d_as_one_image(dae) and np.ndim(X_sample) == 2:
+        raise ValueError(
+            f"X_sample of shape {np.shape(X_sample)} is one grey photo to a model "
+            "fitted on patches, but the graph takes stacks of images: pass "
+            "X_sample[np.newaxis]."
+        )
     validate_inference_samples(dae, X_sample, input_name="X_sample")
     row_shape = tuple(np.shape(X_sample)[1:])
     spec = architecture_spec(dae.architecture_)

@@ -16,11 +16,119 @@ def _photo(*shape, seed=0):
     return np.random.RandomState(seed).uniform(size=shape).astype(np.float32)
 
 
+def _grey_photos():
+    return [_photo(30, 40, seed=1), _photo(24, 20, seed=2), _photo(17, 33, seed=3)]
+
+
 @pytest.fixture(scope="module")
 def grey_patches():
     """A fully convolutional model fitted on patches of grey photos."""
-    photos = [_photo(30, 40, seed=1), _photo(24, 20, seed=2)]
+    return DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS).fit(
+        _grey_photos()
+    )
+
+
+@pytest.fixture(scope="module")
+def rgb_patches():
+    photos = [_photo(30, 40, 3, seed=1), _photo(24, 20, 3, seed=2)]
     return DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS).fit(photos)
+
+
+# ------------------------------------------------ a photo without batch axis
+
+
+@pytest.mark.parametrize("width", [64, 50])
+def test_a_2d_photo_is_one_grey_photo_for_a_fully_conv_model_fitted_on_patches(
+    grey_patches, width
+):
+    # Width 64 is n_features_in_, one patch of 8 x 8: never read as rows.
+    assert grey_patches.n_features_in_ == 64
+    photo = _photo(48, width, seed=6)
+    one = photo[np.newaxis]
+    denoised = grey_patches.predict(photo)
+    assert denoised.shape == photo.shape
+    np.testing.assert_array_equal(denoised, grey_patches.predict(one)[0])
+    np.testing.assert_array_equal(grey_patches.transform(photo), grey_patches.transform(one))
+    assert grey_patches.score_samples(photo).shape == (1,)
+    assert grey_patches.score(photo, photo) == grey_patches.score(one, one)
+
+
+def test_a_2d_array_of_another_width_is_explained_without_patches():
+    model = DenoisingAutoencoder(architecture="fully_conv", **PARAMS).fit(_photo(6, 8, 8))
+    # Without patches, flat rows of one image are what fit took, as in a pipeline.
+    assert model.predict(_photo(3, 64)).shape == (3, 64)
+    with pytest.raises(ValueError, match=r"any size.*one grey image, pass X\[np.newaxis\]"):
+        model.predict(_photo(30, 40))
+
+
+# ------------------------------------------------------------- integers
+
+
+@pytest.mark.parametrize("method", ["predict", "transform", "score", "score_samples"])
+def test_integer_photos_are_warned_about_in_every_inference_method(grey_patches, method):
+    photo = np.round(_photo(1, 20, 24) * 255).astype(np.uint8)
+    with pytest.warns(UserWarning, match=r"unscaled 8-bit images.*X / 255") as record:
+        getattr(grey_patches, method)(photo)
+    assert record[0].filename == __file__
+
+
+def test_16_bit_photos_are_warned_about_in_fit_and_predict():
+    photos = [np.round(_photo(20, 24, seed=i) * 4095).astype(np.uint16) for i in range(2)]
+    model = DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS)
+    with pytest.warns(UserWarning, match=r"16-bit images.*X / 65535") as record:
+        model.fit(photos)
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match="16-bit"):
+        model.predict(photos)
+
+
+def test_the_integer_warning_is_true_for_the_fully_convolutional_network():
+    photos = [np.round(_photo(20, 24, seed=i) * 255).astype(np.uint8) for i in range(2)]
+    model = DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS)
+    with pytest.warns(UserWarning, match="8-bit") as record:
+        model.fit(photos)
+    message = str(record[0].message)
+    assert model.loss_ == "mean_squared_error"
+    assert "cross-entropy" not in message and "sigmoid" not in message
+
+
+# ------------------------------------------------------------- messages
+
+
+def test_one_rgb_photo_to_predict_gets_the_newaxis_hint(rgb_patches):
+    with pytest.raises(ValueError, match=r"single image.*X\[np.newaxis\], of shape \(1, 40, 60"):
+        rgb_patches.predict(_photo(40, 60, 3))
+
+
+def test_fit_on_one_rgb_photo_with_patch_size_does_not_suggest_image_shape():
+    model = DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS)
+    with pytest.raises(ValueError, match=r"single image.*X\[np.newaxis\]") as error:
+        model.fit(_photo(40, 60, 3))
+    assert "image_shape" not in str(error.value)
+
+
+def test_a_grey_photo_to_a_colour_model_is_named_as_such(rgb_patches):
+    with pytest.raises(ValueError, match=r"one grey image of shape \(30, 40\).*3 channels"):
+        rgb_patches.predict(_photo(30, 40))
+
+
+# ---------------------------------------------------------------- alpha
+
+
+def test_fit_on_rgba_photos_warns_that_alpha_would_be_a_colour():
+    photos = [_photo(20, 24, 4, seed=i) for i in range(2)]
+    model = DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS)
+    with pytest.warns(UserWarning, match=r"alpha.*X\[\.\.\., :3\]") as record:
+        model.fit(photos)
+    assert record[0].filename == __file__
+
+
+def test_rgba_photos_to_a_colour_model_are_told_to_drop_alpha(rgb_patches):
+    with pytest.raises(ValueError, match=r"alpha.*X\[\.\.\., :3\]"):
+        rgb_patches.predict(_photo(2, 20, 24, 4))
+
+
+# -------------------------------------------------------------------- ONNX
 
 
 def test_onnx_transform_of_a_large_photo_matches_within_the_documented_tolerance():
@@ -41,3 +149,11 @@ def test_onnx_transform_of_a_large_photo_matches_within_the_documented_tolerance
     expected = model.transform(photo)
     assert np.abs(expected).max() > 0.5
     np.testing.assert_allclose(codes, expected, rtol=0, atol=1e-5)
+
+
+def test_onnx_export_asks_for_a_stack_where_a_2d_photo_is_one_photo(grey_patches):
+    pytest.importorskip("skl2onnx")
+    from skdenoise.onnx import to_onnx
+
+    with pytest.raises(ValueError, match=r"one grey photo.*X_sample\[np.newaxis\]"):
+        to_onnx(grey_patches, _photo(48, 64), method="predict")
