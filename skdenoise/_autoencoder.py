@@ -43,6 +43,7 @@ from ._input import (
 )
 from ._losses import LOSS_NAMES, sample_losses
 from ._noise import GaussianNoiser, set_params_copying_noisers
+from ._photo_lists import as_list, for_each_image, mean_over_values, stacked
 from .model_selection import fit_seeds
 
 # Parameters holding a noise transformer, whose nested parameters are set on
@@ -588,20 +589,23 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         """Keras model mapping codes to reconstructions."""
         return self.model_.get_layer(DECODER_NAME)
 
+    @for_each_image(stacked)
     def transform(self, X):
         """Encode samples into latent codes.
 
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, height, width[, channels])
-            Samples, flat or as images like in :meth:`fit`.
+                (n_samples, height, width[, channels]), or list of images
+            Samples, flat or as images like in :meth:`fit`. See
+            :meth:`predict` for a list of images and a 2-D photo.
 
         Returns
         -------
         codes : ndarray of float32 of shape (n_samples, n_features_out)
-            Latent codes, or with ``features="all_hidden"`` the activations
-            of every hidden layer; see :meth:`get_feature_names_out`.
+            Latent codes (one row per image of a list), or with
+            ``features="all_hidden"`` the activations of every hidden layer;
+            see :meth:`get_feature_names_out`.
         """
         X = self._validate_for_inference(X)
         return self._run_batched(transform_output(self), X)
@@ -676,24 +680,29 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         decoded = self._run_batched(DECODER_NAME, codes)
         return decoded.reshape(decoded.shape[0], -1)
 
+    @for_each_image(as_list)
     def predict(self, X):
         """Denoise samples.
 
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, height, width[, channels])
-            Noisy samples, flat or as images like in :meth:`fit`.
+                (n_samples, height, width[, channels]), or list of images
+            Noisy samples, flat or as images like in :meth:`fit`. A network
+            of any image size also takes a list of images of different
+            sizes and, fitted with `patch_size`, reads a 2-D array as one
+            grey photo.
 
         Returns
         -------
-        X_denoised : ndarray of float32
-            Reconstructions, in the shape of `X`.
+        X_denoised : ndarray of float32, or list of ndarray of float32
+            Reconstructions, in the shape of `X` (of each image of a list).
         """
         original_shape = np.shape(X)
         X = self._validate_for_inference(X)
         return self._run_batched(AUTOENCODER_NAME, X).reshape(original_shape)
 
+    @for_each_image(mean_over_values)
     def score(self, X, y=None, sample_weight=None):
         """Return the negative reconstruction loss of denoising `X`.
 
@@ -708,8 +717,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, height, width[, channels])
-            Clean samples, or noisy ones when `y` is given.
+                (n_samples, height, width[, channels]), or list of images
+            Clean samples, or noisy ones when `y` is given; see :meth:`predict`.
 
         y : array-like of the same shape as `X`, or None, default=None
             Clean targets. A one-dimensional `y` (class labels) is ignored.
@@ -720,8 +729,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         Returns
         -------
         score : float
-            Minus the mean `loss_` per value, a weighted mean over samples
-            with `sample_weight`.
+            Minus the mean `loss_` per value (over all images of a list), a
+            weighted mean over samples with `sample_weight`.
 
         See Also
         --------
@@ -736,6 +745,7 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         losses = self._sample_losses(X, y, batch_source(noise, y))
         return -float(np.average(losses, weights=sample_weight) / math.prod(X.shape[1:]))
 
+    @for_each_image(stacked)
     def score_samples(self, X):
         """Return minus the reconstruction loss of every sample.
 
@@ -752,8 +762,8 @@ class DenoisingAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Ba
         Parameters
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features) or \
-                (n_samples, height, width[, channels])
-            Samples, flat or as images like in :meth:`fit`.
+                (n_samples, height, width[, channels]), or list of images
+            Samples, flat or as images like in :meth:`fit`; see :meth:`predict`.
 
         Returns
         -------

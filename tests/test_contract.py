@@ -67,7 +67,9 @@ def _frame():
 #   refuses: column -> regex of the ValueError naming the option refused.
 #     Columns: "fit", "transform", "inverse_transform", "save_load",
 #     "pickle", "skops", "onnx_transform", "onnx_predict", "onnx_pipeline",
-#     "clone_refit". A row refused at "fit" has no other cell.
+#     "clone_refit", "image_list". A row refused at "fit" has no other cell.
+#     Where a column has a DEFAULT_REFUSALS entry, rows refuse it unless
+#     their "refuses" maps it to None.
 ROWS = {
     "dense_codes": dict(data=_table),
     "dense_all_hidden": dict(
@@ -90,7 +92,7 @@ ROWS = {
     "fully_conv_grey": dict(
         data=lambda: _images(),
         params=dict(architecture="fully_conv"),
-        refuses={"inverse_transform": "fully_conv"},
+        refuses={"inverse_transform": "fully_conv", "image_list": None},
     ),
     "swap_noise": dict(data=_table, params=dict(noise=SwapNoiser(0.2))),
     "masking_noise": dict(data=_table, params=dict(noise=MaskingNoiser(0.2))),
@@ -110,6 +112,10 @@ ROWS = {
         params=dict(patch_size=8),
     ),
 }
+
+
+# Only networks of images of any size take a list of images of different sizes.
+DEFAULT_REFUSALS = {"image_list": r"list of images of different sizes .*, but"}
 
 
 class Case:
@@ -138,7 +144,8 @@ class Case:
         return X.astype(np.float32)
 
     def refusal(self, column):
-        return self.row.get("refuses", {}).get(column)
+        refuses = self.row.get("refuses", {})
+        return refuses[column] if column in refuses else DEFAULT_REFUSALS.get(column)
 
     def fitted(self):
         """The fitted estimator; a row refused at fit has no other cell."""
@@ -290,3 +297,34 @@ def test_clone_and_refit_with_the_same_random_state(case):
     estimator = case.fitted()
     with refused_or_not(case, "clone_refit"):
         _assert_same_answers(clone(estimator).fit(case.fit_X, **case.fit_params), case)
+
+
+def test_a_list_of_images_of_different_sizes_or_its_refusal(case):
+    estimator = case.fitted()
+    shape = estimator.image_shape_
+    channels = () if shape is None or shape[2] == 1 else shape[2:]
+    rng = np.random.RandomState(2)
+    images = [
+        rng.uniform(size=(*size, *channels)).astype(np.float32) for size in [(9, 7), (6, 11)]
+    ]
+    answers = {}
+    for method in ["predict", "transform", "score_samples", "score"]:
+        with refused_or_not(case, "image_list"):
+            answers[method] = getattr(estimator, method)(images)
+    if case.refusal("image_list") is not None:
+        return
+    # Each image is answered as a stack of one would be, and the answers joined.
+    alone = [estimator.predict(image[np.newaxis])[0] for image in images]
+    for denoised, expected in zip(answers["predict"], alone, strict=True):
+        np.testing.assert_array_equal(denoised, expected)
+    stacked = {
+        method: np.concatenate([getattr(estimator, method)(image[np.newaxis]) for image in images])
+        for method in ["transform", "score_samples"]
+    }
+    for method, expected in stacked.items():
+        np.testing.assert_array_equal(np.asarray(answers[method]), expected, err_msg=method)
+    sizes = [image.size for image in images]
+    expected_score = np.average(
+        [estimator.score(image[np.newaxis]) for image in images], weights=sizes
+    )
+    assert answers["score"] == pytest.approx(expected_score, rel=1e-6)

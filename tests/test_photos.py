@@ -4,10 +4,13 @@ The networks are tiny and barely trained: these tests check what each call
 accepts, returns or refuses, not how well it denoises.
 """
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.model_selection import GridSearchCV
 
-from skdenoise import DenoisingAutoencoder
+from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
 PARAMS = dict(latent_dim=4, epochs=1, batch_size=4, validation_fraction=None, random_state=0)
 
@@ -32,6 +35,65 @@ def grey_patches():
 def rgb_patches():
     photos = [_photo(30, 40, 3, seed=1), _photo(24, 20, 3, seed=2)]
     return DenoisingAutoencoder(architecture="fully_conv", patch_size=8, **PARAMS).fit(photos)
+
+
+@pytest.fixture(scope="module")
+def conv_patches():
+    """The reference network, of one image size, fitted on patches."""
+    return DenoisingAutoencoder(patch_size=8, **PARAMS).fit(_grey_photos())
+
+
+# ------------------------------------------------- lists of different sizes
+
+
+def test_predict_returns_a_list_in_the_shapes_of_a_list_of_photos(grey_patches, rgb_patches):
+    for model, channels in [(grey_patches, ()), (rgb_patches, (3,))]:
+        photos = [_photo(30, 40, *channels, seed=4), _photo(12, 50, *channels, seed=5)]
+        denoised = model.predict(photos)
+        assert isinstance(denoised, list)
+        assert [d.shape for d in denoised] == [p.shape for p in photos]
+        for one, photo in zip(denoised, photos, strict=True):
+            np.testing.assert_array_equal(one, model.predict(photo[np.newaxis])[0])
+
+
+def test_transform_and_score_samples_give_one_row_per_photo(grey_patches):
+    photos = _grey_photos()
+    codes = grey_patches.transform(photos)
+    scores = grey_patches.score_samples(photos)
+    assert codes.shape == (3, 4) and scores.shape == (3,)
+    for index, photo in enumerate(photos):
+        np.testing.assert_array_equal(codes[index], grey_patches.transform(photo[np.newaxis])[0])
+        assert scores[index] == grey_patches.score_samples(photo[np.newaxis])[0]
+
+
+def test_score_of_a_list_is_minus_the_mean_loss_over_all_its_values(grey_patches):
+    clean = _grey_photos()
+    noisy = [photo + 0.1 * _photo(*photo.shape, seed=9) for photo in clean]
+    denoised = grey_patches.predict(noisy)
+    errors = np.concatenate([(d - c).ravel() ** 2 for d, c in zip(denoised, clean, strict=True)])
+    assert grey_patches.score(noisy, clean) == pytest.approx(-errors.mean(), rel=1e-5)
+    # Corrupted by the score noise, the same for every call.
+    assert np.isfinite(grey_patches.score(clean))
+    assert grey_patches.score(clean) == grey_patches.score(clean)
+
+
+def test_grid_search_over_four_photos_of_different_sizes():
+    photos = [_photo(20 + 3 * i, 30 - 2 * i, seed=i) for i in range(4)]
+    search = GridSearchCV(
+        DenoisingAutoencoder(
+            architecture="fully_conv", patch_size=8, noise=GaussianNoiser(0.1), **PARAMS
+        ),
+        {"noise__noise_factor": [0.05, 0.2]},
+        cv=2,
+        error_score="raise",
+    ).fit(photos)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_a_network_of_one_image_size_refuses_a_list_of_sizes_clearly(conv_patches):
+    for method in ["predict", "transform", "score", "score_samples"]:
+        with pytest.raises(ValueError, match=r"different sizes.*\(8, 8, 1\) only.*fully_conv"):
+            getattr(conv_patches, method)(_grey_photos())
 
 
 # ------------------------------------------------ a photo without batch axis
@@ -126,6 +188,12 @@ def test_fit_on_rgba_photos_warns_that_alpha_would_be_a_colour():
 def test_rgba_photos_to_a_colour_model_are_told_to_drop_alpha(rgb_patches):
     with pytest.raises(ValueError, match=r"alpha.*X\[\.\.\., :3\]"):
         rgb_patches.predict(_photo(2, 20, 24, 4))
+
+
+def test_photos_in_unit_range_and_of_three_channels_give_no_warning(rgb_patches):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rgb_patches.predict([_photo(20, 24, 3), _photo(12, 30, 3)])
 
 
 # -------------------------------------------------------------------- ONNX
