@@ -127,8 +127,11 @@ def test_photos_snippet_runs(capsys):
     dae, noisy = namespace["dae"], namespace["noisy"]
     assert dae.architecture_ == "fully_conv" and dae.n_iter_ == 2
     assert dae.loss_ == "mean_squared_error"
+    # A model of one noise level, the setup that wins in the page's table.
+    assert dae.noise.noise_factor == pytest.approx(25 / 255)
     assert dae.predict(noisy[np.newaxis]).shape == (1, 37, 53, 3)
-    assert capsys.readouterr().out == "(1, 37, 53, 3)\n(1, 128)\n"
+    printed = "(1, 37, 53, 3)\n(1, 128)\n[(37, 53, 3), (20, 30, 3)]\n"
+    assert capsys.readouterr().out == printed
 
 
 def _simple_table_rows(text):
