@@ -111,6 +111,7 @@ def validate_training_data(estimator, X, y, sample_weight, *, fitted):
     if not reset:
         return FitData(data, source, loss)
     if estimator.patch_size is not None:
+        warn_if_unscaled_pixels(X)
         warn_if_alpha(sample_shape)
         # What predict and transform take: one patch.
         return FitData(data, source, loss, sample_shape, math.prod(sample_shape))

@@ -77,6 +77,20 @@ def test_score_of_a_list_is_minus_the_mean_loss_over_all_its_values(grey_patches
     assert grey_patches.score(clean) == grey_patches.score(clean)
 
 
+def test_score_of_a_list_weighs_each_photo_by_its_sample_weight(grey_patches):
+    clean = _grey_photos()
+    noisy = [photo + 0.1 * _photo(*photo.shape, seed=9) for photo in clean]
+    denoised = grey_patches.predict(noisy)
+    weights = np.array([0.5, 2.0, 1.0][: len(clean)])
+    sums = [((d - c) ** 2).sum() for d, c in zip(denoised, clean, strict=True)]
+    sizes = [c.size for c in clean]
+    expected = -np.dot(weights, sums) / np.dot(weights, sizes)
+    score = grey_patches.score(noisy, clean, sample_weight=weights)
+    assert score == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="sample_weight"):
+        grey_patches.score(noisy, clean, sample_weight=np.ones(len(clean) + 1))
+
+
 def test_grid_search_over_four_photos_of_different_sizes():
     photos = [_photo(20 + 3 * i, 30 - 2 * i, seed=i) for i in range(4)]
     search = GridSearchCV(
