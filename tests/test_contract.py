@@ -67,7 +67,8 @@ def _frame():
 #   refuses: column -> regex of the ValueError naming the option refused.
 #     Columns: "fit", "transform", "inverse_transform", "save_load",
 #     "pickle", "skops", "onnx_transform", "onnx_predict", "onnx_pipeline",
-#     "clone_refit", "image_list". A row refused at "fit" has no other cell.
+#     "clone_refit", "image_list", "refit_other_size". A row refused at
+#     "fit" has no other cell.
 #     Where a column has a DEFAULT_REFUSALS entry, rows refuse it unless
 #     their "refuses" maps it to None.
 ROWS = {
@@ -103,6 +104,17 @@ ROWS = {
     "conv_patches": dict(data=lambda: _images(3), fit_data=_photos, params=dict(patch_size=8)),
     "sample_weight": dict(
         data=_table, fit_params=lambda: dict(sample_weight=np.linspace(0.1, 2, N_SAMPLES))
+    ),
+    # Fitted on photos, it reads a 2-D array as one grey photo, not as rows.
+    "fully_conv_patches": dict(
+        data=lambda: _images(3),
+        fit_data=_photos,
+        params=dict(architecture="fully_conv", patch_size=8),
+        refuses={
+            "inverse_transform": "fully_conv",
+            "image_list": None,
+            "onnx_pipeline": "one grey image of shape",
+        },
     ),
     # One weight per photo.
     "patches_sample_weight": dict(
@@ -328,3 +340,38 @@ def test_a_list_of_images_of_different_sizes_or_its_refusal(case):
         [estimator.score(image[np.newaxis]) for image in images], weights=sizes
     )
     assert answers["score"] == pytest.approx(expected_score, rel=1e-6)
+
+
+def _other_size(X):
+    """Samples like `X`, but of another size: two more features, or pixels a side."""
+    if isinstance(X, list):
+        return [np.pad(image, ((0, 2), (0, 2), (0, 0)), mode="edge") for image in X]
+    if sp.issparse(X):
+        return sp.hstack([X, X[:, :2]], format="csr")
+    if hasattr(X, "columns"):
+        return X.assign(extra0=X.iloc[:, 0], extra1=X.iloc[:, 1])
+    if X.ndim == 2:
+        return np.hstack([X, X[:, :2]])
+    return np.pad(X, [(0, 0), (0, 2), (0, 2)] + [(0, 0)] * (X.ndim - 3), mode="edge")
+
+
+def test_a_refit_on_samples_of_another_size_leaves_this_one_as_it_was(case):
+    # Traced steps are shared between fits in a process: one of another
+    # sample (or patch) size must neither fail nor change this model.
+    estimator = case.fitted()
+    with refused_or_not(case, "refit_other_size"):
+        other = clone(estimator)
+        if estimator.patch_size is not None:
+            other.set_params(patch_size=estimator.patch_size + 2)
+        other_X = _other_size(case.fit_X)
+        other.fit(other_X, **case.fit_params)
+        if isinstance(other_X, list):
+            # One patch: what networks of one image size take.
+            side = other.patch_size
+            sample = other_X[0][np.newaxis, :side, :side]
+        else:
+            sample = other_X[:3]
+        predicted = np.asarray(other.predict(sample))
+        assert predicted.shape == np.shape(sample)
+        assert np.all(np.isfinite(predicted))
+        _assert_same_answers(estimator, case)
