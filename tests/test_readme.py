@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _results import markdown_tables, numbers, photos_fit_seconds, photos_summary, row
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -91,21 +92,135 @@ def _benchmark_rows():
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
 
 
-def _numbers(text):
-    # Thousands separators are a matter of layout, not of value.
-    return {number.replace(",", "") for number in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
-
-
 def test_benchmark_table_has_at_most_eight_rows():
     assert 1 <= len(_benchmark_rows()) <= 8
 
 
-@pytest.mark.parametrize("row", _benchmark_rows(), ids=lambda row: row[0][:40])
-def test_benchmark_numbers_are_in_the_named_results_file(row):
+def _first(cell):
+    return numbers(cell)[0]
+
+
+def _quality():
+    tables = markdown_tables("quality")
+    psnr = [
+        _first(row(tables, name, columns=["PSNR (dB)"])["PSNR (dB)"])
+        for name in ["skdenoise DenoisingAutoencoder", "plain Keras (tutorial training)"]
+    ]
+    pca = "PCA(128) fit on clean train"
+    return [*psnr, *numbers(pca)[:1], _first(row(tables, pca)["PSNR (dB)"])]
+
+
+def _full_mnist():
+    tables = markdown_tables("full_mnist")
+    return [
+        _first(row(tables, measure)["Value"])
+        for measure in [
+            "Best validation BCE (epoch)",
+            "Test PSNR, denoised (dB)",
+            "Reference best validation BCE",
+        ]
+    ]
+
+
+def _speed():
+    tables = markdown_tables("speed")
+    column = "Whole fit, min / median / max (s)"
+    return [
+        numbers(row(tables, trainer, caption="no validation")[column])[1]
+        for trainer in ["skdenoise", "plain Keras", "scikeras"]
+    ]
+
+
+def _overhead():
+    tables = markdown_tables("overhead")
+    return [
+        row(tables, data, contender, caption="Whole one-epoch fits")["median"]
+        for contender in ["skdenoise", "bare Keras"]
+        for data in ["dense", "conv"]
+    ]
+
+
+def _grid_search():
+    tables = markdown_tables("grid_search")
+    halving = row(tables, "HalvingGridSearchCV(resource='epochs')")
+    exhaustive = row(tables, "GridSearchCV")
+    # "with the same choice and scores"
+    assert halving["Chosen"] == exhaustive["Chosen"] + ", epochs=9"
+    for column in ["Best CV score", "Test score", "Test PSNR (dB)"]:
+        assert halving[column] == exhaustive[column], column
+    return [halving["Wall (s)"], exhaustive["Wall (s)"]]
+
+
+def _memory():
+    tables = markdown_tables("memory")
+    ours, keras = row(tables, "skdenoise_transform_memmap"), row(tables, "keras_predict")
+    column = "peak heap growth (MB)"
+    # "(its output)"
+    assert ours[column] == ours["output (MB)"]
+    return [ours[column], keras[column]]
+
+
+def _photos():
+    summary, fits = photos_summary(), photos_fit_seconds()
+    # fully_conv models: one per noise level and the blind one.
+    seconds = [int(s) for model, s in fits.items() if model.startswith(("fully_conv", "blind"))]
+    levels = [row([summary], sigma) for sigma in ["15", "25", "50"]]
+    return [
+        str(min(seconds)),
+        str(max(seconds)),
+        *[level["fully_conv margin"] for level in levels],
+        *[numbers(level["fully_conv won"])[0] for level in levels],
+        "25",
+        row([summary], "25")["conv margin"],
+    ]
+
+
+def _semi_supervised():
+    tables = markdown_tables("semi_supervised")
+    cases = "**(table, seed) cases better/equal/worse**"
+    union = "CV-chosen union (raw or raw + autoencoder) − raw"
+    union_100 = numbers(row(tables, cases, caption=union)["L=100"])
+    union_all = numbers(row(tables, cases, caption=union)["L=all"])
+    (union_table,) = [table for table in tables if table.caption == f"## {union}"]
+    per_table = [row([union_table], cells[0]) for cells in union_table.rows if cells[0] != cases]
+    worse = [cells for cells in per_table if float(numbers(cells["L=100"])[0]) < 0]
+    codes_100 = numbers(row(tables, cases, caption="PCA at the same k, logistic")["L=100"])
+    return [
+        *union_100[:3],
+        str(sum(int(n) for n in union_100[:3])),
+        union_100[3],
+        *union_all[:3],
+        str(len(worse)),
+        str(len(per_table)),
+        *numbers(row(tables, "wa_churn", caption=union)["L=100"])[:2],
+        codes_100[0],
+        str(sum(int(n) for n in codes_100[:3])),
+    ]
+
+
+# Per script, the numbers its README row quotes, in the row's order, each
+# read from the row and column of the results it comes from.
+QUOTED = {
+    "quality": _quality,
+    "full_mnist": _full_mnist,
+    "speed": _speed,
+    "overhead": _overhead,
+    "grid_search": _grid_search,
+    "memory": _memory,
+    "photos": _photos,
+    "semi_supervised": _semi_supervised,
+}
+
+
+@pytest.mark.parametrize("row_cells", _benchmark_rows(), ids=lambda cells: cells[0][:40])
+def test_benchmark_numbers_are_copied_from_their_results_rows(row_cells):
     # Each row names a lasting benchmark script; every number it reports is
-    # copied from that script's committed results table.
-    (script,) = re.findall(r"`(\w+)\.py`", row[0])
+    # the one in its place in that script's committed results tables.
+    (script,) = re.findall(r"`(\w+)\.py`", row_cells[0])
     assert (ROOT / "benchmarks" / f"{script}.py").is_file()
-    results = (ROOT / "benchmarks" / "results" / f"{script}.md").read_text()
-    missing = _numbers(" ".join(row[1:])) - _numbers(results)
-    assert not missing, f"not in results/{script}.md: {sorted(missing)}"
+    assert numbers(" ".join(row_cells[1:])) == QUOTED[script]()
+
+
+def test_every_quoted_benchmark_is_in_the_table():
+    named = [re.findall(r"`(\w+)\.py`", cells[0])[0] for cells in _benchmark_rows()]
+    assert sorted(named) == sorted(QUOTED)

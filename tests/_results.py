@@ -1,0 +1,115 @@
+"""The committed benchmark results, row by row, for the tests of quoted numbers.
+
+The README and the documentation copy numbers from
+``benchmarks/results/*.md``. Their tests look each number up in the row and
+column it comes from, so that a number changed to another one of the same
+file still fails.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+# Signs count; thousands separators and the typographic minus do not.
+_NUMBER = re.compile(r"[-+\u2212]?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def numbers(text):
+    """The numbers written in `text`, in order, as strings."""
+    return [n.replace(",", "").replace("\u2212", "-") for n in _NUMBER.findall(text)]
+
+
+def plain(text):
+    """A cell or a title without its markup, in lower case, for matching."""
+    return re.sub(r"\*\*|`", "", text).strip().casefold()
+
+
+@dataclass
+class Table:
+    """One table of a results file: the line of text above it, its header and rows."""
+
+    caption: str
+    header: list
+    rows: list
+
+    def find(self, *keys):
+        """The rows whose first cells are `keys`, as {column: cell}."""
+        keys = [plain(key) for key in keys]
+        return [
+            dict(zip(self.header, row, strict=True))
+            for row in self.rows
+            if [plain(cell) for cell in row[: len(keys)]] == keys
+        ]
+
+
+def read(name):
+    """The text of ``benchmarks/results/<name>.md``."""
+    return (RESULTS / f"{name}.md").read_text()
+
+
+def markdown_tables(name):
+    """The tables of ``benchmarks/results/<name>.md``, in order."""
+    tables, caption, lines = [], "", []
+
+    def close():
+        if lines:
+            header, _, *rows = [
+                [cell.strip() for cell in line.strip("|").split("|")] for line in lines
+            ]
+            tables.append(Table(caption, header, rows))
+            lines.clear()
+
+    for line in read(name).splitlines():
+        if line.startswith("|"):
+            lines.append(line.strip())
+            continue
+        close()
+        if line.strip():
+            caption = line.strip()
+    close()
+    return tables
+
+
+def row(tables, *keys, caption="", columns=()):
+    """The one row named by `keys` in the tables titled `caption` that have `columns`.
+
+    Headers and keys match without markup and case. Returns {column: cell}
+    with the header's own names and also their plain forms.
+    """
+    wanted = {plain(column) for column in columns}
+    found = [
+        found_row
+        for table in tables
+        if plain(caption) in plain(table.caption)
+        and wanted <= {plain(column) for column in table.header}
+        for found_row in table.find(*keys)
+    ]
+    assert len(found) == 1, f"{len(found)} rows {keys} under {caption!r} with {sorted(wanted)}"
+    (found_row,) = found
+    return {**found_row, **{plain(column): cell for column, cell in found_row.items()}}
+
+
+def photos_summary():
+    """The per-σ summary lines of ``photos.md`` as a table, one row per σ.
+
+    Columns: ``best classical`` and, for each model, ``<model> margin``
+    and ``<model> won`` (photos better / photos).
+    """
+    rows, header = [], ["σ", "best classical"]
+    for line in re.findall(r"^- σ = .*$", read("photos"), flags=re.M):
+        sigma, rest = re.fullmatch(r"- σ = (\d+): (.*)", line).groups()
+        cells = {"σ": sigma}
+        cells["best classical"] = re.search(r"best classical (\S+) dB on average", rest)[1]
+        for model, margin, won in re.findall(r"(\w+) margin (\S+) dB, better on (\d+/\d+)", rest):
+            cells[f"{model} margin"], cells[f"{model} won"] = margin, won
+        header += [column for column in cells if column not in header]
+        rows.append(cells)
+    return Table("photos summary", header, [[cells.get(c, "—") for c in header] for cells in rows])
+
+
+def photos_fit_seconds():
+    """{model: fit seconds} from the per-model lines of ``photos.md``."""
+    return dict(re.findall(r"^- (.+?): fit (\d+) s,", read("photos"), flags=re.M))
