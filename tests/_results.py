@@ -51,25 +51,32 @@ def read(name):
 
 
 def markdown_tables(name):
-    """The tables of ``benchmarks/results/<name>.md``, in order."""
-    tables, caption, lines = [], "", []
+    """The tables of ``benchmarks/results/<name>.md``, in order.
+
+    A table's caption is the paragraph above it.
+    """
+    tables, caption, paragraph, lines = [], "", [], []
 
     def close():
         if lines:
-            header, _, *rows = [
-                [cell.strip() for cell in line.strip("|").split("|")] for line in lines
-            ]
+            cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+            header, _, *rows = cells
             tables.append(Table(caption, header, rows))
             lines.clear()
 
-    for line in read(name).splitlines():
+    for line in read(name).splitlines() + [""]:
         if line.startswith("|"):
+            if paragraph:
+                caption = " ".join(paragraph)
+                paragraph.clear()
             lines.append(line.strip())
             continue
         close()
         if line.strip():
-            caption = line.strip()
-    close()
+            paragraph.append(line.strip())
+        elif paragraph:
+            caption = " ".join(paragraph)
+            paragraph.clear()
     return tables
 
 
