@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _results import markdown_tables, numbers, photos_summary, row
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
 
@@ -134,25 +135,40 @@ def test_photos_snippet_runs(capsys):
     assert capsys.readouterr().out == printed
 
 
-def _simple_table_rows(text):
-    """Data rows of the reStructuredText simple tables in `text`, cut into cells."""
-    rows = []
-    for border, body in re.findall(r"^(=[= ]+)\n.+?\n\1\n(.+?)\n\1$", text, re.M | re.S):
-        spans = [match.span() for match in re.finditer("=+", border)]
-        spans[-1] = (spans[-1][0], None)
-        rows += [[line[a:b].strip() for a, b in spans] for line in body.splitlines()]
-    return rows
+def _simple_tables(page):
+    """The reStructuredText simple tables of a user guide page, as text."""
+    text = (USER_GUIDE / page).read_text()
+    return [match[0] for match in re.finditer(r"^(=[= ]+)\n.+?\n\1\n.+?\n\1$", text, re.M | re.S)]
 
 
-def test_photos_tables_are_copied_from_the_results():
-    root = USER_GUIDE.parents[1]
-    rows = _simple_table_rows((USER_GUIDE / "photos.rst").read_text())
-    assert len(rows) == 3 + 7  # large photos; models and noise levels
-    results = (root / "benchmarks" / "results" / "photos.md").read_text()
-    numbers = set(re.findall(r"\d+(?:\.\d+)?", results))
-    # The first cell names the size or the model; every other is measured.
-    copied = {n for row in rows for cell in row[1:] for n in re.findall(r"\d+(?:\.\d+)?", cell)}
-    assert copied and copied <= numbers, sorted(copied - numbers)
+def _simple_table_rows(table):
+    """The data rows of a simple table, cut into cells."""
+    border, _, _, *body, _ = table.splitlines()
+    spans = [match.span() for match in re.finditer("=+", border)]
+    spans[-1] = (spans[-1][0], None)
+    return [[line[a:b].strip() for a, b in spans] for line in body]
+
+
+def test_photos_tables_are_copied_from_their_results_rows():
+    large, models = [_simple_table_rows(table) for table in _simple_tables("photos.rst")]
+    # Large photos: each row is the results row of its size.
+    results = markdown_tables("photos")
+    assert len(large) == 3
+    for megapixels, seconds, per_megapixel, memory in large:
+        expected = row(results, megapixels, caption="Large photos")
+        columns = ["predict s", "s per megapixel", "peak memory growth (MB)"]
+        assert numbers(f"{seconds} {per_megapixel} {memory}") == [expected[c] for c in columns]
+    # Models: each row is its model's margin and wins at its noise level.
+    summary = photos_summary()
+    assert len(models) == 7
+    for model, sigma, margin, won in models:
+        (name,) = re.findall(r"``(\w+)``", model)
+        name = "blind" if model.startswith("blind") else name
+        if name == "fully_conv":
+            assert numbers(model) == [sigma]
+        level = row([summary], sigma)
+        assert numbers(margin) == [level[f"{name} margin"]]
+        assert numbers(won) == numbers(level[f"{name} won"])
 
 
 def test_sample_weight_snippet_runs():
