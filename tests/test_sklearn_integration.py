@@ -12,7 +12,7 @@ from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline, make_union
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
@@ -38,6 +38,7 @@ def test_union_with_pca_feeds_a_classifier(small_dae, mnist_sample):
     X, y = mnist_sample
     model = make_pipeline(
         make_union(PCA(n_components=5), small_dae(latent_dim=6)),
+        StandardScaler(),
         LogisticRegression(max_iter=200),
     )
     model.fit(X[:300], y[:300])
