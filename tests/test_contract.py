@@ -162,6 +162,11 @@ class Case:
         X = self.X.toarray() if sp.issparse(self.X) else np.asarray(self.X)
         return X.astype(np.float32)
 
+    @property
+    def in_process_X(self):
+        """X for the estimator itself: a frame stays one, to keep its column names."""
+        return self.X if hasattr(self.X, "columns") else self.dense_X
+
     @functools.cached_property
     def expected(self):
         """The in-process answers, computed by the first column that needs them."""
@@ -309,7 +314,7 @@ def _onnx_session(model, X_sample, **kwargs):
 def test_onnx_alone(case, method):
     estimator = case.fitted()
     with refused_or_not(case, f"onnx_{method}"):
-        session = _onnx_session(estimator, case.dense_X[:1], method=method)
+        session = _onnx_session(estimator, case.in_process_X[:1], method=method)
         (output,) = session.run(None, {"X": case.dense_X})
         _assert_close(output, case.expected[method])
 
@@ -319,9 +324,13 @@ def test_onnx_in_a_pipeline(case):
     # Pipelines take flat rows. The scaler feeds the fitted autoencoder
     # inputs it was not fitted on: only agreement is checked here.
     X = case.dense_X.reshape(N_SAMPLES, -1)
-    scaler = StandardScaler().fit(X)
+    # In process a frame stays one, so that its column names reach the autoencoder.
+    frame = hasattr(case.X, "columns")
+    X_in_process = case.X if frame else X
+    scaler = StandardScaler().set_output(transform="pandas" if frame else "default")
+    scaler.fit(X_in_process)
     with refused_or_not(case, "onnx_pipeline"):
-        features = estimator.transform(scaler.transform(X))
+        features = estimator.transform(scaler.transform(X_in_process))
         y = np.arange(N_SAMPLES) % 2
         pipe = Pipeline(
             [
@@ -332,8 +341,8 @@ def test_onnx_in_a_pipeline(case):
         )
         session = _onnx_session(pipe, X[:1], options={LogisticRegression: {"zipmap": False}})
         labels, probabilities = session.run(None, {"X": X})
-        _assert_close(probabilities, pipe.predict_proba(X))
-        np.testing.assert_array_equal(labels, pipe.predict(X))
+        _assert_close(probabilities, pipe.predict_proba(X_in_process))
+        np.testing.assert_array_equal(labels, pipe.predict(X_in_process))
 
 
 def test_clone_and_refit_with_the_same_random_state(case):
