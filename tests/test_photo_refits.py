@@ -16,6 +16,7 @@ SMALL = dict(
     noise=GaussianNoiser(0.1),
     epochs=1,
     batch_size=8,
+    validation_fraction=None,
     random_state=0,
 )
 
