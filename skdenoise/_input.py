@@ -380,12 +380,13 @@ def takes_any_image_size(estimator):
 def reads_2d_as_one_image(estimator):
     """Whether a 2-D array given to the fitted `estimator` is one grey photo.
 
-    A network of images of any size fitted on patches (`patch_size`) knows
-    photos, not flat rows of one patch: a 2-D array is one grey photo,
-    however wide, never rows of patches. Other models read 2-D arrays as
-    flat rows, their input in a pipeline.
+    A network fitted on patches of photos (`patch_size`) knows photos, not
+    flat rows of one patch: a 2-D array is one grey photo, however wide,
+    never rows of patches (a network of one image size then refuses a photo
+    of another size). Other models read 2-D arrays as flat rows, their input
+    in a pipeline.
     """
-    return estimator.patch_size is not None and takes_any_image_size(estimator)
+    return estimator.patch_size is not None and estimator.image_shape_ is not None
 
 
 def validate_inference_samples(estimator, X, input_name="X"):

@@ -102,8 +102,14 @@ ROWS = {
     "salt_pepper_noise": dict(data=_table, params=dict(noise=SaltPepperNoiser(0.1))),
     "sparse_input": dict(data=_sparse),
     "pandas_output": dict(data=_frame, output="pandas"),
-    # Trained on patches of photos, it takes images of the patch size.
-    "conv_patches": dict(data=lambda: _images(3), fit_data=_photos, params=dict(patch_size=8)),
+    # Trained on patches of photos, it takes images of the patch size, and
+    # reads a 2-D array as one grey photo, not as rows.
+    "conv_patches": dict(
+        data=lambda: _images(3),
+        fit_data=_photos,
+        params=dict(patch_size=8),
+        refuses={"onnx_pipeline": r"images of shape \(40, 192\)"},
+    ),
     "sample_weight": dict(
         data=_table, fit_params=lambda: dict(sample_weight=np.linspace(0.1, 2, N_SAMPLES))
     ),
@@ -124,6 +130,7 @@ ROWS = {
         fit_data=_photos,
         fit_params=lambda: dict(sample_weight=[1.0, 0.25]),
         params=dict(patch_size=8),
+        refuses={"onnx_pipeline": r"images of shape \(40, 192\)"},
     ),
 }
 

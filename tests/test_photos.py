@@ -129,6 +129,19 @@ def test_a_2d_photo_is_one_grey_photo_for_a_fully_conv_model_fitted_on_patches(
     assert grey_patches.score(photo, photo) == grey_patches.score(one, one)
 
 
+def test_a_2d_photo_is_never_rows_for_a_conv_model_fitted_on_patches(conv_patches):
+    # 1,200 x 64: as rows, 1,200 patches of 8 x 8; it is one photo, of a size
+    # this network does not take.
+    assert conv_patches.n_features_in_ == 64
+    with pytest.raises(ValueError, match=r"images of shape \(1200, 64\).*\(8, 8, 1\)"):
+        conv_patches.predict(_photo(1200, 64, seed=7))
+    # One patch-sized photo without its batch axis is one image.
+    patch = _photo(8, 8, seed=8)
+    np.testing.assert_array_equal(
+        conv_patches.predict(patch), conv_patches.predict(patch[np.newaxis])[0]
+    )
+
+
 def test_a_2d_array_of_another_width_is_explained_without_patches():
     model = DenoisingAutoencoder(architecture="fully_conv", **PARAMS).fit(_photo(6, 8, 8))
     # Without patches, flat rows of one image are what fit took, as in a pipeline.
