@@ -1,11 +1,13 @@
 """The committed benchmark results, row by row, for the tests of quoted numbers.
 
 The README and the documentation copy numbers from
-``benchmarks/results/*.md``. Their tests look each number up in the row and
-column it comes from, so that a number changed to another one of the same
-file still fails.
+``benchmarks/results/*.md`` (and a few from the ``*.json`` records beside
+them). Their tests look each number up in the row and column it comes
+from, so that a number changed to another one of the same file still fails.
 """
 
+import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,22 @@ class Table:
 def read(name):
     """The text of ``benchmarks/results/<name>.md``."""
     return (RESULTS / f"{name}.md").read_text()
+
+
+@functools.cache
+def record(name):
+    """The JSON record ``benchmarks/results/<name>.json``, parsed."""
+    return json.loads((RESULTS / f"{name}.json").read_text())
+
+
+def line(name, pattern):
+    """The groups of the one match of `pattern` in ``benchmarks/results/<name>.md``.
+
+    For the lines of a results file that are not tables.
+    """
+    found = list(re.finditer(pattern, read(name), flags=re.M))
+    assert len(found) == 1, f"{len(found)} matches of {pattern!r} in {name}.md"
+    return found[0].groups()
 
 
 def markdown_tables(name):

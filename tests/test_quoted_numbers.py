@@ -1,0 +1,594 @@
+"""Measured numbers quoted in running text are those of the results they come from.
+
+The tables of the README and the docs have their own tests; this module
+checks the numbers written in paragraphs. Each page has one list of
+quotes: a regular expression that finds the sentence (on the page's text
+with line breaks made spaces) and captures the quoted numbers, and for
+each capture where its number comes from: a results table's row and
+column, a line of a results file, a field of a JSON record, or a value
+derived from those (a difference, a ratio, a range), rounded as quoted.
+
+Not checked, because they are not measurements:
+
+- parameters of a run or of the package: epochs, batch sizes, noise
+  levels, seeds, numbers of folds, rounds, calls, repeats or fits, sizes
+  of the data and of the networks' layers, learning rates, defaults;
+- goals a run was measured against ("a median at most 2 ms");
+- counts of a design: tables, seeds, candidates, photos, the 50 (table,
+  seed) cases that every count of better / equal / worse adds up to;
+- dates, commit hashes, versions, command lines and estimated run times of
+  the scripts ("≈ 7 min");
+- figures quoted from elsewhere for context (DnCNN's published PSNR), and
+  tolerances of the tests.
+"""
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from _results import (
+    line,
+    markdown_tables,
+    numbers,
+    photos_fit_seconds,
+    photos_summary,
+    plain,
+    read,
+    record,
+    row,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# Where a quoted number comes from: each of these gives a function that
+# returns the number as a string.
+
+
+def cell(name, *keys, column, caption="", nth=0):
+    """The `nth` number of a cell of ``<name>.md``: its row's `keys`, its `column`."""
+
+    def value():
+        found = row(markdown_tables(name), *keys, caption=caption, columns=[column])
+        return numbers(found[plain(column)])[nth]
+
+    return value
+
+
+def column(name, column, *, key=None, caption="", nth=0):
+    """The `nth` numbers of `column` in the rows of ``<name>.md`` that have a cell `key`.
+
+    Every row of the tables with that column when `key` is None.
+    """
+
+    def values():
+        found = [
+            dict(zip(table.header, cells, strict=True))
+            for table in markdown_tables(name)
+            if plain(caption) in plain(table.caption) and column in table.header
+            for cells in table.rows
+            if key is None or plain(key) in map(plain, cells)
+        ]
+        assert found, f"no rows {key!r} with {column!r} in {name}.md"
+        return [numbers(cells[column])[nth] for cells in found]
+
+    return values
+
+
+def text(name, pattern, group=1):
+    """A number of a line of ``<name>.md`` that is not in a table."""
+    return lambda: line(name, pattern)[group - 1]
+
+
+def texts(name, pattern):
+    """The numbers that `pattern` captures in every line of ``<name>.md`` it matches."""
+    return lambda: re.findall(pattern, read(name), flags=re.M)
+
+
+def field(name, get, fmt=""):
+    """A value that `get` reads from the record ``<name>.json``, formatted."""
+    return lambda: format(get(record(name)), fmt)
+
+
+def derived(function, *sources, fmt):
+    """`function` of the numbers of `sources`, formatted as quoted.
+
+    A source that gives a list (`column`, `texts`) gives all its numbers.
+    """
+
+    def value():
+        values = [source() for source in sources]
+        flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+        return format(function(*map(float, flat)), fmt)
+
+    return value
+
+
+def same(*sources):
+    """One number that all `sources` give."""
+
+    def value():
+        values = {numbers(source())[0] for source in sources}
+        assert len(values) == 1, values
+        return values.pop()
+
+    return value
+
+
+def summary(sigma, column, nth=0):
+    """A number of the per-σ summary of ``photos.md``."""
+    return lambda: numbers(row([photos_summary()], sigma)[column])[nth]
+
+
+def short_e(value):
+    """`value` as quoted in scientific notation: 2.4e-7."""
+    return f"{value:.1e}".replace("e-0", "e-")
+
+
+def best_epoch(losses):
+    """The epoch, counted from 1, of the lowest loss."""
+    return 1 + min(range(len(losses)), key=losses.__getitem__)
+
+
+class Quote(NamedTuple):
+    where: str
+    sources: tuple
+
+
+def quote(where, *sources):
+    return Quote(where, sources)
+
+
+# README.md
+
+README = [
+    quote(
+        r"reaches its best validation loss at epoch (\d+) .* falling to epoch (\d+) \(`quality",
+        field("quality", lambda r: best_epoch(r["history"]["plain_keras"]["val_loss"])),
+        field("quality", lambda r: best_epoch(r["history"]["skdenoise"]["val_loss"])),
+    ),
+]
+
+
+# docs/benchmarks.rst
+
+
+def _union(column, nth):
+    caption = "CV-chosen union"
+    cases = "**(table, seed) cases better/equal/worse**"
+    return cell("semi_supervised", cases, column=column, caption=caption, nth=nth)
+
+
+BENCHMARKS_PAGE = [
+    quote(
+        r"best cross-validation score \((\S+)\) and test score \((\S+)\)",
+        same(
+            cell("grid_search", "GridSearchCV", column="Best CV score"),
+            cell("grid_search", "HalvingGridSearchCV(resource='epochs')", column="Best CV score"),
+        ),
+        same(
+            cell("grid_search", "GridSearchCV", column="Test score"),
+            cell("grid_search", "HalvingGridSearchCV(resource='epochs')", column="Test score"),
+        ),
+    ),
+    quote(
+        r"Straight line: (\S+) ms per sample \+ (\S+) s; R² = (\S+)\.",
+        *(
+            text("speed", r"^Line: (\S+) ms per sample \+ (\S+) s; R² = (\S+)$", g)
+            for g in (1, 2, 3)
+        ),
+    ),
+    quote(
+        r"memmap of 200,000 x 784 values \((\d+) MB\)",
+        text("memory", r"memmap \((\d+) MB\)"),
+    ),
+    quote(
+        r"\(breast-cancer table, ([\d,]+) parameters\) and the reference convolutional "
+        r"one \(MNIST digits, ([\d,]+)\)",
+        field("latency", lambda r: _parameters(r, "dense")),
+        field("latency", lambda r: _parameters(r, "conv")),
+    ),
+    quote(
+        r"\(load average (\S+) to (\S+)\):",
+        field("latency", lambda r: r["machine"]["load_average_1_5_15"][0], ".2f"),
+        field("latency", lambda r: r["machine"]["load_average_1_5_15_at_end"][0], ".1f"),
+    ),
+    quote(
+        r"beats the raw features in (\d+) of 50 cases at L = 50 and 100, keeps them alone "
+        r"in (\d+) to (\d+) and loses in (\d+) to (\d+); with all labels it wins (\d+) "
+        r"and loses (\d+)\.",
+        same(_union("L=50", 0), _union("L=100", 0)),
+        derived(min, _union("L=50", 1), _union("L=100", 1), fmt=".0f"),
+        derived(max, _union("L=50", 1), _union("L=100", 1), fmt=".0f"),
+        derived(min, _union("L=50", 2), _union("L=100", 2), fmt=".0f"),
+        derived(max, _union("L=50", 2), _union("L=100", 2), fmt=".0f"),
+        _union("L=all", 0),
+        _union("L=all", 2),
+    ),
+]
+
+
+def _parameters(record, architecture):
+    """The parameters of the latency record's network of `architecture`, as written."""
+    (count,) = {
+        case["parameters"]
+        for case in record["milliseconds"]
+        if case["architecture"] == architecture
+    }
+    return f"{count:,}"
+
+
+# benchmarks/README.md
+
+
+def _latency(get, kind, fmt, **where):
+    """min or max (`kind`) of `get` over the latency cases matching `where`."""
+
+    def cases(r):
+        return [
+            get(case) for case in r["milliseconds"] if all(case[k] == v for k, v in where.items())
+        ]
+
+    return field("latency", lambda r: kind(cases(r)), fmt)
+
+
+_FULLY_CONV_FITS = lambda: [  # noqa: E731
+    seconds
+    for model, seconds in photos_fit_seconds().items()
+    if model.startswith(("fully_conv", "blind"))
+]
+_PATIENCE_3 = dict(name="early_stopping", key="early stopping, patience 3")
+_ONNX_1 = dict(caption="1 sample: ")
+_TIME_TO_QUALITY = "Epoch first at val BCE ≤ 0.0953"
+
+BENCHMARKS_README = [
+    quote(
+        r"Keras denoising tutorial \(([\d,]+) parameters, 128-value code\)",
+        field("latency", lambda r: _parameters(r, "conv")),
+    ),
+    quote(
+        r"\((\d+) to (\d+) s per `fully_conv` fit on 2 cores\)",
+        derived(min, _FULLY_CONV_FITS, fmt=".0f"),
+        derived(max, _FULLY_CONV_FITS, fmt=".0f"),
+    ),
+    quote(
+        r"denoiser on (\d+), (\d+) and (\d+) of 9 photos at σ = 15, 25 and 50, "
+        r"by (\S+), (\S+) and (\S+) dB on average",
+        *(summary(sigma, "fully_conv won") for sigma in ("15", "25", "50")),
+        *(summary(sigma, "fully_conv margin") for sigma in ("15", "25", "50")),
+    ),
+    quote(
+        r"the blind model lost at every level \((\S+), (\S+), (\S+) dB\)",
+        *(summary(sigma, "blind margin") for sigma in ("15", "25", "50")),
+    ),
+    quote(
+        r"the tiled reference network lost by (\S+) dB",
+        derived(abs, summary("25", "conv margin"), fmt=".2f"),
+    ),
+    quote(
+        r"Predict: (\S+) to (\S+) s per megapixel",
+        derived(min, texts("photos", r"predict (\S+) s/megapixel"), fmt=".2f"),
+        derived(max, texts("photos", r"predict (\S+) s/megapixel"), fmt=".2f"),
+    ),
+    quote(
+        r"a (\d+)-megapixel photo, in tiles, in a fresh process: (\S+) s and (\d+) MB "
+        r"of peak memory growth \((\d+) MB at (\d+) megapixel\)",
+        cell("photos", "12", column="megapixels", caption="Large photos"),
+        cell("photos", "12", column="predict s", caption="Large photos"),
+        cell("photos", "12", column="peak memory growth (MB)", caption="Large photos"),
+        cell("photos", "1", column="peak memory growth (MB)", caption="Large photos"),
+        cell("photos", "1", column="megapixels", caption="Large photos"),
+    ),
+    quote(
+        r"lowest at epoch (\d+) and then rises .* skdenoise's falls to epoch (\d+)\.",
+        field("quality", lambda r: best_epoch(r["history"]["plain_keras"]["val_loss"])),
+        field("quality", lambda r: best_epoch(r["history"]["skdenoise"]["val_loss"])),
+    ),
+    quote(
+        r"below PCA\(128\) on Gaussian noise \((\S+) dB against (\S+) dB at 0\.5\)",
+        cell("corruptions", "plain autoencoder (noise=None)", column="Gaussian 0.5"),
+        cell("corruptions", "PCA(128)", column="Gaussian 0.5"),
+    ),
+    quote(
+        r"One-sample `predict` took (\S+) ms against (\S+) ms for Keras's `Model\.predict`",
+        cell("speed", "1 sample", "skdenoise predict", column="ms"),
+        cell("speed", "1 sample", "Keras Model.predict", column="ms"),
+    ),
+    quote(
+        r"fit time grows by (\S+) ms per sample",
+        text("speed", r"^Line: (\S+) ms per sample"),
+    ),
+    quote(
+        r"\((\d+) s and (\d+) s on MNIST\)",
+        cell("grid_search_before", "GridSearchCV", column="Wall (s)"),
+        cell("grid_search_before", "HalvingGridSearchCV(resource='epochs')", column="Wall (s)"),
+    ),
+    quote(
+        r"\(load average (\S+) at the start, (\S+) at the end\)",
+        field("latency", lambda r: r["machine"]["load_average_1_5_15"][0], ".2f"),
+        field("latency", lambda r: r["machine"]["load_average_1_5_15_at_end"][0], ".1f"),
+    ),
+    quote(
+        r"The worst CPU time of a call is now (\S+) to (\S+) ms; the worst wall times "
+        r"above 10 ms \((\d+) of the 6 conv processes\) .* load average of (\S+) at the end",
+        _latency(lambda case: case["worst_cpu"], min, ".1f", skdenoise="current"),
+        _latency(lambda case: case["worst_cpu"], max, ".1f", skdenoise="current"),
+        _latency(
+            lambda case: case["worst"] > 10, sum, "d", skdenoise="current", architecture="conv"
+        ),
+        field("latency", lambda r: r["machine"]["load_average_1_5_15_at_end"][0], ".1f"),
+    ),
+    quote(
+        r"its median is (\S+) to (\S+) ms, and the version before took (\S+) to (\S+) ms",
+        *(
+            _latency(
+                lambda case: case["median"],
+                kind,
+                ".1f",
+                method="predict",
+                architecture="conv",
+                skdenoise=version,
+            )
+            for version in ("current", "baseline")
+            for kind in (min, max)
+        ),
+    ),
+    quote(
+        r"\((\S+) to (\S+) s dense, (\S+) to (\S+) s conv\)",
+        _latency(
+            lambda case: case["first_call"] / 1000,
+            min,
+            ".2f",
+            architecture="dense",
+            skdenoise="current",
+        ),
+        _latency(
+            lambda case: case["first_call"] / 1000,
+            max,
+            ".2f",
+            architecture="dense",
+            skdenoise="current",
+        ),
+        _latency(
+            lambda case: case["first_call"] / 1000,
+            min,
+            ".1f",
+            architecture="conv",
+            skdenoise="current",
+        ),
+        _latency(
+            lambda case: case["first_call"] / 1000,
+            max,
+            ".1f",
+            architecture="conv",
+            skdenoise="current",
+        ),
+    ),
+    quote(
+        r"\(load average (\d+) at start and end\)",
+        same(
+            field("latency_onnx", lambda r: r["machine"]["load_average_1_5_15"][0], ".0f"),
+            field("latency_onnx", lambda r: r["machine"]["load_average_1_5_15_at_end"][0], ".0f"),
+        ),
+    ),
+    quote(
+        r"is met at best \((\S+) ms\) but not at the median under this load \((\S+) ms\)",
+        derived(
+            float,
+            cell(
+                "latency_onnx", "pipeline predict_proba", "ONNX Runtime", column="min", **_ONNX_1
+            ),
+            fmt=".2f",
+        ),
+        derived(
+            float,
+            cell(
+                "latency_onnx",
+                "pipeline predict_proba",
+                "ONNX Runtime",
+                column="median",
+                **_ONNX_1,
+            ),
+            fmt=".2f",
+        ),
+    ),
+    quote(
+        r"from skdenoise's are (\S+) \(`predict`\) and (\S+) \(`transform`\); for the "
+        r"pipeline they are (\S+) on probabilities",
+        *(
+            field("latency_onnx", lambda r, case=case: short_e(r["differences"][case]))
+            for case in ("denoise (predict)", "codes (transform)", "pipeline predict_proba")
+        ),
+    ),
+    quote(
+        r"input validation (\S+) / (\S+) ms \(min / median\); the network through its "
+        r"`tf\.function`, (\S+) / (\S+) ms, and through its concrete function, (\S+) / "
+        r"(\S+) ms,",
+        *(
+            derived(
+                float,
+                cell(
+                    "latency_onnx",
+                    "inside skdenoise predict",
+                    contender,
+                    column=statistic,
+                    **_ONNX_1,
+                ),
+                fmt=".2f",
+            )
+            for contender in (
+                "input validation",
+                "network via tf.function (before)",
+                "network via concrete function (now)",
+            )
+            for statistic in ("min", "median")
+        ),
+    ),
+    quote(
+        r"\(code k = (\d+) to (\d+)\)",
+        field("semi_supervised", lambda r: min(t["latent_dim"] for t in r["tables"].values())),
+        field("semi_supervised", lambda r: max(t["latent_dim"] for t in r["tables"].values())),
+    ),
+    quote(
+        r"beats the raw features in (\d+) of 50 cases at L = 100 and loses in (\d+);",
+        _union("L=100", 0),
+        _union("L=100", 2),
+    ),
+    quote(
+        r"No constant rate reached the tutorial's 0\.0953 in two epochs \(best (\S+)\); "
+        r"cosine fits of two epochs did \((\S+) from 4e-3\)",
+        derived(min, column("learning_rate", "Epoch 2"), fmt=".4f"),
+        cell("learning_rate_schedules", "cosine 0.004 to 0 over 2 epochs", column="Epoch 2"),
+    ),
+    quote(
+        r"Patience 3 saved (\d+) to (\d+)% of a fit's time and was worse in all (\d+) "
+        r"table-seed pairs",
+        derived(
+            lambda *ratios: 100 * (1 - max(ratios)),
+            column(column="time / default (median)", **_PATIENCE_3),
+            fmt=".0f",
+        ),
+        derived(
+            lambda *ratios: 100 * (1 - min(ratios)),
+            column(column="time / default (median)", **_PATIENCE_3),
+            fmt=".0f",
+        ),
+        derived(
+            lambda *worse: sum(worse),
+            column(column="minus default", nth=3, **_PATIENCE_3),
+            fmt=".0f",
+        ),
+    ),
+    quote(
+        r"BCE (\S+) against (\S+) on 8x8 digits after 5 epochs, test PSNR (\S+) against "
+        r"(\S+) dB on the MNIST sample after 3",
+        *(
+            cell("batch_norm", task, column=statistics)
+            for task in (
+                "8x8 digits, 5 epochs, BCE (lower is better)",
+                "MNIST sample, 3 epochs, test PSNR dB (higher is better)",
+            )
+            for statistics in ("moving averages", "precise")
+        ),
+    ),
+    quote(
+        r"took (\S+)% of a training epoch on them",
+        text("input_pipeline", r"^Making the batches: (\S+)% of a training epoch"),
+    ),
+    quote(
+        r"reference network \((\S+) MFLOP\) against the float32 matmul peak: training "
+        r"reached (\S+)% of it, as plain Keras did \((\S+)%\)",
+        cell("efficiency", "Training step (≈3× forward)", column="Forward MFLOP"),
+        cell("efficiency", "skdenoise", column="Share of tf.linalg.matmul peak"),
+        cell("efficiency", "plain Keras", column="Share of tf.linalg.matmul peak"),
+    ),
+    quote(
+        r"median (\S+) s against (\S+) s; a stall",
+        cell("whole_fits", "Whole fit", "skdenoise", column="Median (s)"),
+        cell("whole_fits", "Whole fit", "plain Keras", column="Median (s)"),
+    ),
+    quote(
+        r"Both first reached the tutorial's 0\.0953 at epoch (\d+) \((\d+) s against (\d+) "
+        r"s under load\); skdenoise ended lower \(best (\S+) against (\S+); test PSNR "
+        r"(\S+) against (\S+) dB\)",
+        same(
+            cell("time_to_quality", _TIME_TO_QUALITY, column="plain Keras (noise once)"),
+            cell("time_to_quality", _TIME_TO_QUALITY, column="skdenoise (fresh noise)"),
+        ),
+        cell(
+            "time_to_quality", "Wall time to val BCE ≤ 0.0953", column="plain Keras (noise once)"
+        ),
+        cell("time_to_quality", "Wall time to val BCE ≤ 0.0953", column="skdenoise (fresh noise)"),
+        cell("time_to_quality", "Best val BCE (epoch)", column="skdenoise (fresh noise)"),
+        cell("time_to_quality", "Best val BCE (epoch)", column="plain Keras (noise once)"),
+        cell("time_to_quality", "Test PSNR, denoised (end, dB)", column="skdenoise (fresh noise)"),
+        cell(
+            "time_to_quality", "Test PSNR, denoised (end, dB)", column="plain Keras (noise once)"
+        ),
+    ),
+    quote(
+        r"skdenoise reached 0\.0953 at epoch (\d+) \((\d+) s\), plain Keras not in 5 "
+        r"epochs \(best (\S+)\)",
+        cell("time_to_quality_whole_fits", _TIME_TO_QUALITY, column="skdenoise (fresh noise)"),
+        cell(
+            "time_to_quality_whole_fits",
+            "Wall time to val BCE ≤ 0.0953",
+            column="skdenoise (fresh noise)",
+        ),
+        cell(
+            "time_to_quality_whole_fits", "Best val BCE (epoch)", column="plain Keras (noise once)"
+        ),
+    ),
+    quote(
+        r"A 2-epoch skdenoise fit under the cosine schedule from 4e-3 reached (\S+) in "
+        r"(\d+) s, plain Keras (\S+) in (\d+) s\.",
+        cell(
+            "time_to_quality_cosine",
+            "Best val BCE (epoch)",
+            column="skdenoise, cosine from 0.004 over 2 epochs",
+        ),
+        cell(
+            "time_to_quality_cosine",
+            "Wall time to val BCE ≤ 0.0953",
+            column="skdenoise, cosine from 0.004 over 2 epochs",
+        ),
+        cell(
+            "time_to_quality_cosine",
+            "4",
+            column="plain Keras (noise once): val BCE / cumulative min",
+        ),
+        cell(
+            "time_to_quality_cosine",
+            "Wall time to val BCE ≤ 0.0953",
+            column="plain Keras (noise once)",
+        ),
+    ),
+    quote(
+        r"`import sklearn\.base` (\S+), `import skdenoise` (\S+), `import skdenoise, "
+        r"keras` (\S+)\.",
+        *(
+            cell("import_time", statement, column="seconds", nth=1)
+            for statement in ("import sklearn.base", "import skdenoise", "import skdenoise, keras")
+        ),
+    ),
+    quote(
+        r"\(dense median (\S+) s after against (\S+) s before, conv (\S+) s against "
+        r"(\S+) s,",
+        *(
+            cell("refactor_check", version, column=column, nth=1)
+            for column in (
+                "dense fit, s (min / median / max of 30)",
+                "conv fit, s (min / median / max)",
+            )
+            for version in ("after (727db96)", "before (62dc598)")
+        ),
+    ),
+]
+
+
+PAGES = {
+    "README.md": README,
+    "docs/benchmarks.rst": BENCHMARKS_PAGE,
+    "benchmarks/README.md": BENCHMARKS_README,
+}
+
+
+def _cases():
+    return [
+        pytest.param(page, quote, id=f"{page}: {quote.where[:40]}")
+        for page, quotes in PAGES.items()
+        for quote in quotes
+    ]
+
+
+@pytest.mark.parametrize("page, quote", _cases())
+def test_quoted_numbers_are_those_of_their_results(page, quote):
+    # Line breaks and indentation do not split a sentence.
+    page_text = " ".join((ROOT / page).read_text().split())
+    found = re.findall(quote.where, page_text)
+    assert len(found) == 1, f"{len(found)} matches of {quote.where!r}"
+    quoted = found[0] if isinstance(found[0], tuple) else (found[0],)
+    assert len(quoted) == len(quote.sources)
+    expected = [number for source in quote.sources for number in numbers(source())]
+    assert numbers(" ".join(quoted)) == expected
