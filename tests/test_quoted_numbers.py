@@ -233,13 +233,19 @@ def _latency(get, kind, fmt, **where):
     return field("latency", lambda r: kind(cases(r)), fmt)
 
 
+def _onnx(case, contender, statistic, fmt, calls="1 sample"):
+    """A time of ``latency_onnx.json``, unrounded, formatted as quoted."""
+    return field(
+        "latency_onnx", lambda r: r["milliseconds"][calls][case][contender][statistic], fmt
+    )
+
+
 _FULLY_CONV_FITS = lambda: [  # noqa: E731
     seconds
     for model, seconds in photos_fit_seconds().items()
     if model.startswith(("fully_conv", "blind"))
 ]
 _PATIENCE_3 = dict(name="early_stopping", key="early stopping, patience 3")
-_ONNX_1 = dict(caption="1 sample: ")
 _TIME_TO_QUALITY = "Epoch first at val BCE ≤ 0.0953"
 
 BENCHMARKS_README = [
@@ -374,24 +380,8 @@ BENCHMARKS_README = [
     ),
     quote(
         r"is met at best \((\S+) ms\) but not at the median under this load \((\S+) ms\)",
-        derived(
-            float,
-            cell(
-                "latency_onnx", "pipeline predict_proba", "ONNX Runtime", column="min", **_ONNX_1
-            ),
-            fmt=".2f",
-        ),
-        derived(
-            float,
-            cell(
-                "latency_onnx",
-                "pipeline predict_proba",
-                "ONNX Runtime",
-                column="median",
-                **_ONNX_1,
-            ),
-            fmt=".2f",
-        ),
+        _onnx("pipeline predict_proba", "ONNX Runtime", "min", ".2f"),
+        _onnx("pipeline predict_proba", "ONNX Runtime", "median", ".2f"),
     ),
     quote(
         r"from skdenoise's are (\S+) \(`predict`\) and (\S+) \(`transform`\); for the "
@@ -406,17 +396,7 @@ BENCHMARKS_README = [
         r"`tf\.function`, (\S+) / (\S+) ms, and through its concrete function, (\S+) / "
         r"(\S+) ms,",
         *(
-            derived(
-                float,
-                cell(
-                    "latency_onnx",
-                    "inside skdenoise predict",
-                    contender,
-                    column=statistic,
-                    **_ONNX_1,
-                ),
-                fmt=".2f",
-            )
+            _onnx("inside skdenoise predict", contender, statistic, ".2f")
             for contender in (
                 "input validation",
                 "network via tf.function (before)",
@@ -567,10 +547,312 @@ BENCHMARKS_README = [
 ]
 
 
+# docs/user_guide/*.rst
+
+
+def _codes_vs_pca(classifier, column, table=None, nth=0):
+    """A cell of the default codes − PCA at the same k, by `classifier`."""
+    caption = f"PCA at the same k, {classifier}"
+    key = table or "**(table, seed) cases better/equal/worse**"
+    return cell("semi_supervised", key, column=column, caption=caption, nth=nth)
+
+
+def _union_table(table, column, nth=0):
+    return cell("semi_supervised", table, column=column, caption="CV-chosen union", nth=nth)
+
+
+def _union_picks(*features):
+    """How many (table, seed) cases at L = 100 the union search picked `features` in."""
+    return field(
+        "semi_supervised",
+        lambda r: sum(
+            pick in features
+            for key, summary in r["summary"].items()
+            if key.endswith("/100/logistic")
+            for pick in summary["picks"]["cv_union"]
+        ),
+    )
+
+
+def _cv_autoencoder_vs_pca(L):
+    caption = "contender − CV-chosen PCA"
+    return cell(
+        "semi_supervised", "**(table, seed) cases better/equal/worse**", column=L, caption=caption
+    )
+
+
+_L = ["L=50", "L=100", "L=250", "L=1000", "L=all"]
+_PREDICT_PER_MEGAPIXEL = texts("photos", r"predict (\S+) s/megapixel")
+_PYTHON = {
+    "denoise (predict)": "skdenoise predict",
+    "codes (transform)": "skdenoise transform",
+    "pipeline predict_proba": "skdenoise pipeline",
+}
+
+
+def _onnx_speed_ups(calls):
+    """skdenoise's median over ONNX Runtime's, for each case of `calls`."""
+
+    def speed_ups():
+        times = record("latency_onnx")["milliseconds"][calls]
+        return [
+            times[case][python]["median"] / times[case]["ONNX Runtime"]["median"]
+            for case, python in _PYTHON.items()
+        ]
+
+    return speed_ups
+
+
+_WARM = "Whole one-epoch fits"
+
+TRAINING = [
+    quote(
+        r"\(3 epochs, saving (\d+) to (\d+)% of a fit\)",
+        derived(
+            lambda *ratios: 100 * (1 - max(ratios)),
+            column(column="time / default (median)", **_PATIENCE_3),
+            fmt=".0f",
+        ),
+        derived(
+            lambda *ratios: 100 * (1 - min(ratios)),
+            column(column="time / default (median)", **_PATIENCE_3),
+            fmt=".0f",
+        ),
+    ),
+    quote(
+        r"of the dense network on breast cancer takes about (\S+) s, against (\S+) s",
+        derived(
+            float,
+            cell("overhead", "dense", "skdenoise", column="median", caption=_WARM),
+            fmt=".2f",
+        ),
+        derived(
+            float,
+            cell("overhead", "dense", "bare Keras", column="median", caption=_WARM),
+            fmt=".1f",
+        ),
+    ),
+    quote(
+        r"2-epoch fit reached a validation BCE of (\S+), below",
+        cell("learning_rate_schedules", "cosine 0.004 to 0 over 2 epochs", column="Epoch 2"),
+    ),
+    quote(
+        r"the default constant rate reached only at epoch (\d+) \((\S+);",
+        cell("time_to_quality", _TIME_TO_QUALITY, column="skdenoise (fresh noise)"),
+        cell("time_to_quality", "4", column="skdenoise (fresh noise): val BCE / cumulative min"),
+    ),
+    quote(
+        r"it reached the target in (\d+) s against Keras's (\d+) s \(epoch (\d+)\): less "
+        r"than half the time, though by a thin margin \((\S+)\)",
+        cell(
+            "time_to_quality_cosine",
+            "Wall time to val BCE ≤ 0.0953",
+            column="skdenoise, cosine from 0.004 over 2 epochs",
+        ),
+        cell(
+            "time_to_quality_cosine",
+            "Wall time to val BCE ≤ 0.0953",
+            column="plain Keras (noise once)",
+        ),
+        cell("time_to_quality_cosine", _TIME_TO_QUALITY, column="plain Keras (noise once)"),
+        cell(
+            "time_to_quality_cosine",
+            "Best val BCE (epoch)",
+            column="skdenoise, cosine from 0.004 over 2 epochs",
+        ),
+    ),
+    quote(
+        r"the default 35 epochs reach about (\S+) \(",
+        field("full_mnist", lambda r: r["results"]["best_val_bce"], ".4f"),
+    ),
+]
+
+DEPLOYING = [
+    quote(
+        r"the pipeline's probabilities then differ by up to (\S+)\.",
+        field("latency_onnx", lambda r: short_e(r["differences"]["pipeline predict_proba"])),
+    ),
+    quote(
+        r"on two CPU cores shared with other work \(load average (\d+),",
+        same(
+            field("latency_onnx", lambda r: r["machine"]["load_average_1_5_15"][0], ".0f"),
+            field("latency_onnx", lambda r: r["machine"]["load_average_1_5_15_at_end"][0], ".0f"),
+        ),
+    ),
+    quote(
+        r"request in (\S+) ms at best and (\S+) ms median in ONNX Runtime, against (\S+) "
+        r"and (\S+) ms in Python; the network's codes alone take (\S+) / (\S+) ms against "
+        r"(\S+) / (\S+) ms\.",
+        *(
+            _onnx(case, contender, statistic, fmt)
+            for case, contender, fmt in (
+                ("pipeline predict_proba", "ONNX Runtime", ".2f"),
+                ("pipeline predict_proba", "skdenoise pipeline", ".1f"),
+                ("codes (transform)", "ONNX Runtime", ".2f"),
+                ("codes (transform)", "skdenoise transform", ".1f"),
+            )
+            for statistic in ("min", "median")
+        ),
+    ),
+    quote(
+        r"On batches of 1,000 digits ONNX Runtime is (\S+) to (\S+) times faster \(medians\)",
+        derived(min, _onnx_speed_ups("1,000 samples"), fmt=".1f"),
+        derived(max, _onnx_speed_ups("1,000 samples"), fmt=".1f"),
+    ),
+    quote(
+        r"the graph \((\S+) ms at best for this network\), plus (\S+) ms of input validation",
+        _onnx("inside skdenoise predict", "network via concrete function (now)", "min", ".1f"),
+        _onnx("inside skdenoise predict", "input validation", "min", ".1f"),
+    ),
+    quote(
+        r"the worst CPU time of 1,000 one-sample calls is (\S+) ms for the default dense "
+        r"network, (\S+) ms for the convolutional one",
+        _latency(
+            lambda case: case["worst_cpu"], max, ".1f", skdenoise="current", architecture="dense"
+        ),
+        _latency(
+            lambda case: case["worst_cpu"], max, ".1f", skdenoise="current", architecture="conv"
+        ),
+    ),
+]
+
+PCA = [
+    quote(
+        r"codes of k = (\d+) to (\d+) values,",
+        field("semi_supervised", lambda r: min(t["latent_dim"] for t in r["tables"].values())),
+        field("semi_supervised", lambda r: max(t["latent_dim"] for t in r["tables"].values())),
+    ),
+    quote(
+        r"are better in (\d+) of 50 cases at L = 100 with a logistic regression and in (\d+) "
+        r"with gradient boosting, and in (\d+) of 50 with every label, with either\.",
+        _codes_vs_pca("logistic", "L=100"),
+        _codes_vs_pca("gradient", "L=100"),
+        same(_codes_vs_pca("logistic", "L=all"), _codes_vs_pca("gradient", "L=all")),
+    ),
+    quote(
+        r"\(caravan: (\S+) ± (\S+) AUC at L = 100\) and lose",
+        _codes_vs_pca("logistic", "L=100", "caravan"),
+        _codes_vs_pca("logistic", "L=100", "caravan", nth=1),
+    ),
+    quote(
+        r"lose in every seed on OJ at every L \((\S+) to (\S+) AUC\)",
+        derived(min, *(_codes_vs_pca("logistic", L, "oj") for L in _L), fmt=".3f"),
+        derived(max, *(_codes_vs_pca("logistic", L, "oj") for L in _L), fmt=".3f"),
+    ),
+    quote(
+        r"beat the raw features in (\d+) of 50 cases at L = 50 and at L = 100, kept the raw "
+        r"features alone in (\d+) and (\d+), and lost in (\d+) and (\d+) \(mean (\S+) and "
+        r"(\S+)\); with every label it beat them in (\d+) and lost in (\d+) \(mean (\S+)\)",
+        same(_union("L=50", 0), _union("L=100", 0)),
+        _union("L=50", 1),
+        _union("L=100", 1),
+        _union("L=50", 2),
+        _union("L=100", 2),
+        _union("L=50", 3),
+        _union("L=100", 3),
+        _union("L=all", 0),
+        _union("L=all", 2),
+        _union("L=all", 3),
+    ),
+    quote(
+        r"on caravan at L = 50 and 100 \((\S+) ± (\S+) AUC at L = 100\)",
+        _union_table("caravan", "L=100"),
+        _union_table("caravan", "L=100", nth=1),
+    ),
+    quote(
+        r"\(MNIST: (\S+) ± (\S+) accuracy at L = 250\)",
+        _union_table("mnist", "L=250"),
+        _union_table("mnist", "L=250", nth=1),
+    ),
+    quote(
+        r"on churn from L = 250 \((\S+) AUC from L = 1,000\)",
+        same(
+            derived(float, _union_table("churn", "L=1000"), fmt="+.2f"),
+            derived(float, _union_table("churn", "L=all"), fmt="+.2f"),
+        ),
+    ),
+    quote(
+        r"attrition, credit and wa_churn \(down to (\S+) ± (\S+) AUC\)",
+        _union_table("wa_churn", "L=100"),
+        _union_table("wa_churn", "L=100", nth=1),
+    ),
+    quote(
+        r"beat the PCA chosen the same way in (\d+) to (\d+) of 50 cases, depending on L",
+        derived(min, *(_cv_autoencoder_vs_pca(L) for L in _L), fmt=".0f"),
+        derived(max, *(_cv_autoencoder_vs_pca(L) for L in _L), fmt=".0f"),
+    ),
+    quote(
+        r"pipeline on churn \((\S+) against (\S+) AUC\)",
+        field("semi_supervised", lambda r: r["summary"]["churn/all/hgb"]["mean"]["raw"], ".3f"),
+        field(
+            "semi_supervised",
+            lambda r: r["summary"]["churn/all/logistic"]["mean"]["cv_union"],
+            ".3f",
+        ),
+    ),
+    quote(
+        r"the choice beat the raw features in about (\d+) cases of 10 at 50 or 100 labels, "
+        r"made them worse in about (\d+), and beat them in (\d+) of 10 with every label",
+        same(*(derived(lambda n: n / 5, _union(L, 0), fmt=".0f") for L in ("L=50", "L=100"))),
+        same(*(derived(lambda n: n / 5, _union(L, 2), fmt=".0f") for L in ("L=50", "L=100"))),
+        derived(lambda n: n / 5, _union("L=all", 0), fmt=".0f"),
+    ),
+    quote(
+        r"every hidden layer of the 3×512 network in (\d+) of 50 cases, of the one-layer "
+        r"network in (\d+), a code in (\d+), and kept the raw features alone in (\d+)\.",
+        _union_picks("raw+hidden_wide"),
+        _union_picks("raw+hidden_swap"),
+        _union_picks("raw+codes_wide", "raw+codes_swap"),
+        _union_picks("raw"),
+    ),
+]
+
+PHOTOS = [
+    quote(
+        r"tiles of others, comes out (\S+) dB below a tuned classical denoiser",
+        derived(abs, summary("25", "conv margin"), fmt=".1f"),
+    ),
+    quote(
+        r"\((\S+) to (\S+) s per megapixel in the benchmark's own process",
+        derived(min, _PREDICT_PER_MEGAPIXEL, fmt=".1f"),
+        derived(max, _PREDICT_PER_MEGAPIXEL, fmt=".1f"),
+    ),
+    quote(
+        r"``predict`` took (\S+) to (\S+) s per megapixel on two cores\.",
+        derived(min, _PREDICT_PER_MEGAPIXEL, fmt=".1f"),
+        derived(max, _PREDICT_PER_MEGAPIXEL, fmt=".1f"),
+    ),
+    quote(
+        r"40 x 40 \(28 x 28 for the reference network\), (\S+) to (\S+) minutes each "
+        r"\((\S+) for the reference network\)",
+        derived(lambda *s: min(s) / 60, _FULLY_CONV_FITS, fmt=".0f"),
+        derived(lambda *s: max(s) / 60, _FULLY_CONV_FITS, fmt=".1f"),
+        derived(lambda s: s / 60, lambda: photos_fit_seconds()["conv σ 25"], fmt=".1f"),
+    ),
+    quote(
+        r"\(non-local means wins on ``coffee`` by (\S+) dB\)",
+        derived(abs, cell("photos", "coffee", "25", column="fully_conv", nth=2), fmt=".2f"),
+    ),
+    quote(
+        r"wins on ``chelsea`` by (\S+) dB\)",
+        derived(abs, cell("photos", "chelsea", "50", column="fully_conv", nth=2), fmt=".2f"),
+    ),
+    quote(
+        r"The average gain, (\S+) to (\S+) dB, is real",
+        derived(min, *(summary(s, "fully_conv margin") for s in ("15", "25", "50")), fmt=".2f"),
+        derived(max, *(summary(s, "fully_conv margin") for s in ("15", "25", "50")), fmt=".2f"),
+    ),
+]
+
+
 PAGES = {
     "README.md": README,
     "docs/benchmarks.rst": BENCHMARKS_PAGE,
     "benchmarks/README.md": BENCHMARKS_README,
+    "docs/user_guide/training.rst": TRAINING,
+    "docs/user_guide/deploying.rst": DEPLOYING,
+    "docs/user_guide/pca.rst": PCA,
+    "docs/user_guide/photos.rst": PHOTOS,
 }
 
 
