@@ -868,9 +868,13 @@ def _cases():
 def test_quoted_numbers_are_those_of_their_results(page, quote):
     # Line breaks and indentation do not split a sentence.
     page_text = " ".join((ROOT / page).read_text().split())
-    found = re.findall(quote.where, page_text)
+    found = list(re.finditer(quote.where, page_text))
     assert len(found) == 1, f"{len(found)} matches of {quote.where!r}"
-    quoted = found[0] if isinstance(found[0], tuple) else (found[0],)
-    assert len(quoted) == len(quote.sources)
+    (match,) = found
+    assert len(match.groups()) == len(quote.sources)
+    for group in range(1, len(quote.sources) + 1):
+        # Each capture holds a whole number, not a part of a longer one.
+        before, after = page_text[: match.start(group)], page_text[match.end(group) :]
+        assert not re.search(r"\d[.,]?$", before) and not re.match(r"[.,]?\d", after)
     expected = [number for source in quote.sources for number in numbers(source())]
-    assert numbers(" ".join(quoted)) == expected
+    assert numbers(" ".join(match.groups())) == expected
