@@ -18,8 +18,17 @@ Not checked, because they are not measurements:
   seed) cases that every count of better / equal / worse adds up to;
 - dates, commit hashes, versions, command lines and estimated run times of
   the scripts ("≈ 7 min");
-- figures quoted from elsewhere for context (DnCNN's published PSNR), and
-  tolerances of the tests.
+- figures quoted from elsewhere for context (DnCNN's published PSNR), the
+  Keras tutorial's 0.0953 that the scripts take as their target, and
+  tolerances of the tests;
+- estimates worked out by hand ("about 1.5 GB for each layer"), and bounds
+  and comparisons in words ("within 10% of each other", "less than half the
+  time"), which name no number of a results file.
+
+Also unchecked, for want of a record: findings of one-off investigations
+that no results file keeps (in ``benchmarks/README.md`` the 17th call and
+its 70 to 290 ms of tracing; the smallest standard deviation 7e-4 and the
+scaled values up to 1,345 there and in ``deploying.rst``).
 """
 
 import re
@@ -56,8 +65,8 @@ def cell(name, *keys, column, caption="", nth=0):
     return value
 
 
-def column(name, column, *, key=None, caption="", nth=0):
-    """The `nth` numbers of `column` in the rows of ``<name>.md`` that have a cell `key`.
+def column(name, header, *, key=None, caption="", nth=0):
+    """The `nth` numbers of column `header` in the rows of ``<name>.md`` that have a cell `key`.
 
     Every row of the tables with that column when `key` is None.
     """
@@ -66,12 +75,12 @@ def column(name, column, *, key=None, caption="", nth=0):
         found = [
             dict(zip(table.header, cells, strict=True))
             for table in markdown_tables(name)
-            if plain(caption) in plain(table.caption) and column in table.header
+            if plain(caption) in plain(table.caption) and header in table.header
             for cells in table.rows
             if key is None or plain(key) in map(plain, cells)
         ]
-        assert found, f"no rows {key!r} with {column!r} in {name}.md"
-        return [numbers(cells[column])[nth] for cells in found]
+        assert found, f"no rows {key!r} with {header!r} in {name}.md"
+        return [numbers(cells[header])[nth] for cells in found]
 
     return values
 
@@ -426,17 +435,17 @@ BENCHMARKS_README = [
         r"table-seed pairs",
         derived(
             lambda *ratios: 100 * (1 - max(ratios)),
-            column(column="time / default (median)", **_PATIENCE_3),
+            column(header="time / default (median)", **_PATIENCE_3),
             fmt=".0f",
         ),
         derived(
             lambda *ratios: 100 * (1 - min(ratios)),
-            column(column="time / default (median)", **_PATIENCE_3),
+            column(header="time / default (median)", **_PATIENCE_3),
             fmt=".0f",
         ),
         derived(
             lambda *worse: sum(worse),
-            column(column="minus default", nth=3, **_PATIENCE_3),
+            column(header="minus default", nth=3, **_PATIENCE_3),
             fmt=".0f",
         ),
     ),
@@ -610,12 +619,12 @@ TRAINING = [
         r"\(3 epochs, saving (\d+) to (\d+)% of a fit\)",
         derived(
             lambda *ratios: 100 * (1 - max(ratios)),
-            column(column="time / default (median)", **_PATIENCE_3),
+            column(header="time / default (median)", **_PATIENCE_3),
             fmt=".0f",
         ),
         derived(
             lambda *ratios: 100 * (1 - min(ratios)),
-            column(column="time / default (median)", **_PATIENCE_3),
+            column(header="time / default (median)", **_PATIENCE_3),
             fmt=".0f",
         ),
     ),
