@@ -5,10 +5,12 @@ loaded, so importing the package and building pipelines is instant.
 """
 
 from ._autoencoder import DenoisingAutoencoder, load
+from ._blind_spot import BlindSpotNoiser
 from ._exceptions import TrainingDivergedError
 from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser
 
 __all__ = [
+    "BlindSpotNoiser",
     "DenoisingAutoencoder",
     "GaussianNoiser",
     "MaskingNoiser",

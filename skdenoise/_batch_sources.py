@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._noise import corrupt
+from ._blind_spot import BlindSpot, BlindSpotNoiser
+from ._noise import GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser, corrupt
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Corruption:
     """
 
     target_name = "X (the clean target)"
+    takes_pairs = True
 
     def __init__(self, noise):
         self.noise = noise
@@ -69,6 +71,11 @@ class Corruption:
     def targets(self, data):
         """The clean targets of `data`, which decide the loss of ``"auto"``."""
         return data.X
+
+    @staticmethod
+    def weights_per_value(sample_shape):
+        """Whether the loss weights differ between the values of a sample's last axis."""
+        return False
 
     def batch(self, X, y, seed):
         """Input, target and entry weights (None) of samples `X`, with noise of `seed`."""
@@ -80,19 +87,49 @@ class GivenPairs:
     """``fit(X_noisy, X_clean)``: the input is `X`, the target `y`, as given."""
 
     target_name = "y"
+    takes_pairs = True
 
     def targets(self, data):
         """The clean targets of `data`, which decide the loss of ``"auto"``."""
         return data.y
+
+    @staticmethod
+    def weights_per_value(sample_shape):
+        """Whether the loss weights differ between the values of a sample's last axis."""
+        return False
 
     def batch(self, X, y, seed):
         """Input, target and entry weights (None) of given pairs; `seed` is unused."""
         return X, y, None
 
 
+# Every noiser of skdenoise, by name, and the source it gives a fit: one
+# entry each. Other transformers corrupt the clean data (Corruption).
+NOISERS = {
+    "GaussianNoiser": (GaussianNoiser, Corruption),
+    "MaskingNoiser": (MaskingNoiser, Corruption),
+    "SaltPepperNoiser": (SaltPepperNoiser, Corruption),
+    "SwapNoiser": (SwapNoiser, Corruption),
+    "BlindSpotNoiser": (BlindSpotNoiser, BlindSpot),
+}
+# The noisers that the safe file format saves and loads.
+SAFE_NOISERS = {name: noiser for name, (noiser, _) in NOISERS.items()}
+
+
 def batch_source(noise, y):
     """The source of a fit with `noise` and clean targets `y` (None when not given)."""
-    return Corruption(noise) if y is None else GivenPairs()
+    entry = NOISERS.get(type(noise).__name__)
+    source_class = entry[1] if entry is not None and entry[0] is type(noise) else Corruption
+    source = source_class(noise)
+    if y is None:
+        return source
+    if not source.takes_pairs:
+        raise ValueError(
+            f"noise={noise!r} trains on noisy X alone, with no clean target, but y "
+            "was given: call fit(X) without y, or fit(X_noisy, X_clean) with another "
+            "noise (which explicit pairs do not use)."
+        )
+    return GivenPairs()
 
 
 def dense_batch(source, data, sample_shape, seed):

@@ -125,8 +125,12 @@ class _BaseNoiser(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         if hasattr(X, "toarray"):
             # Corruption fills in the zeros that sparse data leaves implicit.
             X = X.toarray()
-        X_noisy = self._corrupt(X, check_generator(self.random_state))
+        X_noisy = self._corrupt_samples(X, sample_shape, check_generator(self.random_state))
         return X_noisy if sample_shape is None else X_noisy.reshape(len(X), *sample_shape)
+
+    def _corrupt_samples(self, X, sample_shape, rng):
+        """Corrupt flat rows `X` of samples of `sample_shape` (None for tables)."""
+        return self._corrupt(X, rng)
 
     def _check_params(self):
         pass
@@ -767,9 +771,6 @@ class SwapNoiser(_BaseNoiser):
 
 # The noisers that the safe file format may save and construct, by class
 # name. A new noiser is saved once it is listed here.
-SAFE_NOISERS = {
-    cls.__name__: cls for cls in (GaussianNoiser, MaskingNoiser, SaltPepperNoiser, SwapNoiser)
-}
 
 
 def corrupt(noise, X, seed):

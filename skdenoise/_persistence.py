@@ -28,7 +28,7 @@ import zipfile
 
 import numpy as np
 
-from ._noise import SAFE_NOISERS
+from ._batch_sources import SAFE_NOISERS
 
 FORMAT_NAME = "skdenoise-estimator"
 FORMAT_VERSION = 1

@@ -144,6 +144,13 @@ def train(model, data, source, settings, *, epochs, schedule, validate, first_ep
     callbacks = _callbacks(
         model, batches, validation, settings, epochs, schedule, inference_batch_size
     )
+    if source.weights_per_value(settings.sample_shape) and not supports_shared_steps(model):
+        raise ValueError(
+            "This source's loss weights differ between the values of a row (a "
+            "blind-spot mask of a table), which trains on the estimator's own "
+            "steps only, not through keras.Model.fit as "
+            f"distribution_strategy={settings.distribution_strategy!r} does."
+        )
     if supports_shared_steps(model):
         # Steps traced once per network structure: a new model of a known
         # structure, as in every fit of a grid search, trains at once.
