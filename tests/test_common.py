@@ -3,6 +3,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdenoise import (
+    BlindSpotNoiser,
     DenoisingAutoencoder,
     GaussianNoiser,
     MaskingNoiser,
@@ -49,6 +50,11 @@ EXPECTED_FAILED_CHECKS = {
         + " Its replacements also come from the other rows of the call, so "
         "one row alone cannot be corrupted.",
     },
+    "BlindSpotNoiser": {
+        "check_methods_sample_order_invariance": NOISE_IS_DRAWN_PER_CALL,
+        "check_methods_subset_invariance": NOISE_IS_DRAWN_PER_CALL
+        + " Its replacements also come from the other rows of the call.",
+    },
     "DenoisingAutoencoder": {
         "check_sample_weight_equivalence_on_dense_data": WEIGHTS_ARE_NOT_REPEATS,
         "check_sample_weight_equivalence_on_sparse_data": WEIGHTS_ARE_NOT_REPEATS,
@@ -80,6 +86,7 @@ def _expected_failed_checks(estimator):
         MaskingNoiser(fraction=0.25, random_state=0),
         SaltPepperNoiser(fraction=0.1, random_state=0),
         SwapNoiser(fraction=0.15, random_state=0),
+        BlindSpotNoiser(fraction=0.2, random_state=0),
         # The defaults, with a small code and few epochs for speed: the
         # checks' data is not in [0, 1], which loss="auto" and the noise's
         # clip="auto" handle.

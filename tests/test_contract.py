@@ -25,7 +25,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skdenoise
-from skdenoise import DenoisingAutoencoder, MaskingNoiser, SaltPepperNoiser, SwapNoiser
+from skdenoise import (
+    BlindSpotNoiser,
+    DenoisingAutoencoder,
+    MaskingNoiser,
+    SaltPepperNoiser,
+    SwapNoiser,
+)
 
 N_SAMPLES = 40
 ATOL = 1e-5
@@ -118,6 +124,19 @@ ROWS = {
         data=lambda: _images(3),
         fit_data=_photos,
         params=dict(architecture="fully_conv", patch_size=8),
+        refuses={
+            "inverse_transform": "fully_conv",
+            "image_list": None,
+            "onnx_pipeline": "one grey image of shape",
+        },
+    ),
+    # Noisy data alone: masked inputs, the loss at the masked entries.
+    "blind_spot_table": dict(data=_table, params=dict(noise=BlindSpotNoiser(0.2))),
+    "blind_spot_conv": dict(data=lambda: _images(), params=dict(noise=BlindSpotNoiser())),
+    "blind_spot_fully_conv_patches": dict(
+        data=lambda: _images(3),
+        fit_data=_photos,
+        params=dict(architecture="fully_conv", patch_size=8, noise=BlindSpotNoiser()),
         refuses={
             "inverse_transform": "fully_conv",
             "image_list": None,

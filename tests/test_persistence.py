@@ -14,7 +14,7 @@ import pytest
 
 import skdenoise
 from skdenoise import DenoisingAutoencoder, GaussianNoiser, MaskingNoiser, SaltPepperNoiser
-from skdenoise._noise import SAFE_NOISERS
+from skdenoise._batch_sources import SAFE_NOISERS
 
 
 @pytest.fixture(scope="module")

@@ -178,3 +178,22 @@ def test_sample_weight_snippet_runs():
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     pipe = namespace["pipe"]
     assert pipe[-1].n_iter_ == 5
+
+
+def test_noisy_only_snippets_run(capsys):
+    page = "noisy_only.rst"
+    namespace = {"__name__": "user_guide"}
+    for marker in ["noise=BlindSpotNoiser(random_state=0)", "GridSearchCV(", "second_capture"]:
+        _run(_block(marker, page), namespace)
+    clean, noisy = namespace["clean"], namespace["noisy"]
+
+    def error(image):
+        return np.mean((image - clean) ** 2)
+
+    # Blind-spot training and Noise2Noise both denoise, with no clean target.
+    assert namespace["denoised"].shape == clean.shape
+    assert error(namespace["denoised"]) < 0.6 * error(noisy)
+    assert error(namespace["pairs"].predict(noisy)) < 0.6 * error(noisy)
+    search = namespace["search"]
+    assert search.best_params_["latent_dim"] in (1, 3, 8)
+    assert capsys.readouterr().out == f"{search.best_params_}\n"
