@@ -118,8 +118,11 @@ SAFE_NOISERS = {name: noiser for name, (noiser, _) in NOISERS.items()}
 
 def batch_source(noise, y):
     """The source of a fit with `noise` and clean targets `y` (None when not given)."""
-    entry = NOISERS.get(type(noise).__name__)
-    source_class = entry[1] if entry is not None and entry[0] is type(noise) else Corruption
+    # By class, subclasses included: a subclass of BlindSpotNoiser still
+    # trains on its masks.
+    source_class = next(
+        (source for noiser, source in NOISERS.values() if isinstance(noise, noiser)), Corruption
+    )
     source = source_class(noise)
     if y is None:
         return source
