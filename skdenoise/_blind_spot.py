@@ -88,7 +88,8 @@ class BlindSpotNoiser(_BaseNoiser):
     proposes [3]_ against checkerboard artefacts: with the residual network
     of ``architecture="fully_conv"``, a median replacement is so good a
     guess that the network learns to copy its input and, given the whole
-    noisy image, denoises nothing; a random neighbour is as noisy as any
+    noisy image, ends below the noisy input (18.9 against 20.2 dB, where a
+    random neighbour gives 26.6 dB); a random neighbour is as noisy as any
     other, and the network learns to average them
     (``benchmarks/results/blind_spot_replacement.md``).
 

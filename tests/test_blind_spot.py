@@ -223,10 +223,16 @@ def test_a_distributed_fit_of_a_table_is_refused_and_of_images_runs(table, photo
         latent_dim=4,
         noise=BlindSpotNoiser(),
         epochs=1,
+        validation_fraction=None,
         distribution_strategy="mirrored",
         random_state=0,
     ).fit(images)
     own = DenoisingAutoencoder(
-        architecture="fully_conv", latent_dim=4, noise=BlindSpotNoiser(), epochs=1, random_state=0
+        architecture="fully_conv",
+        latent_dim=4,
+        noise=BlindSpotNoiser(),
+        epochs=1,
+        validation_fraction=None,
+        random_state=0,
     ).fit(images)
     np.testing.assert_allclose(dae.history_["loss"], own.history_["loss"], rtol=1e-3)

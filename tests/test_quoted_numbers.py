@@ -854,6 +854,34 @@ PHOTOS = [
 ]
 
 
+def _replacement(get):
+    return field("blind_spot_replacement", get, fmt=".1f")
+
+
+_MEDIAN_VS_NEIGHBOUR = (
+    _replacement(lambda r: r["median"]["psnr_db"]),
+    _replacement(lambda r: r["noisy_psnr"]),
+    _replacement(lambda r: r["random neighbour"]["psnr_db"]),
+)
+
+NOISY_ONLY = [
+    quote(
+        r"given the whole noisy photo, ends below it: (\S+) dB against the noisy "
+        r"photo's (\S+) dB, where a random neighbour gives (\S+) dB",
+        *_MEDIAN_VS_NEIGHBOUR,
+    ),
+]
+
+# The docstring of BlindSpotNoiser, on the API page.
+BLIND_SPOT_NOISER = [
+    quote(
+        r"ends below the noisy input \((\S+) against (\S+) dB, where a random "
+        r"neighbour gives (\S+) dB\)",
+        *_MEDIAN_VS_NEIGHBOUR,
+    ),
+]
+
+
 PAGES = {
     "README.md": README,
     "docs/benchmarks.rst": BENCHMARKS_PAGE,
@@ -862,6 +890,8 @@ PAGES = {
     "docs/user_guide/deploying.rst": DEPLOYING,
     "docs/user_guide/pca.rst": PCA,
     "docs/user_guide/photos.rst": PHOTOS,
+    "docs/user_guide/noisy_only.rst": NOISY_ONLY,
+    "skdenoise/_blind_spot.py": BLIND_SPOT_NOISER,
 }
 
 
