@@ -236,3 +236,15 @@ def test_a_distributed_fit_of_a_table_is_refused_and_of_images_runs(table, photo
         random_state=0,
     ).fit(images)
     np.testing.assert_allclose(dae.history_["loss"], own.history_["loss"], rtol=1e-3)
+
+
+def test_a_subclass_of_the_noiser_trains_on_its_masks(table):
+    class Sparser(BlindSpotNoiser):
+        pass
+
+    _, noisy = table
+    dae = DenoisingAutoencoder(noise=Sparser(0.1), epochs=1, loss="mse", random_state=0)
+    with pytest.raises(ValueError, match="noisy X alone"):
+        dae.fit(noisy, noisy)
+    plain = DenoisingAutoencoder(noise=BlindSpotNoiser(0.1), epochs=1, loss="mse", random_state=0)
+    assert dae.fit(noisy).history_ == plain.fit(noisy).history_
