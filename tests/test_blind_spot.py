@@ -10,6 +10,12 @@ from skdenoise._blind_spot import BlindSpot
 SIGMA = 0.1
 
 
+def _table_model(noise, epochs, **params):
+    """A small dense autoencoder of the squared error for the tables here."""
+    params = {"latent_dim": 3, **params}
+    return DenoisingAutoencoder(noise=noise, epochs=epochs, loss="mse", random_state=0, **params)
+
+
 @pytest.fixture(scope="module")
 def table():
     """A low-rank table, clean and with Gaussian noise of SIGMA."""
@@ -105,9 +111,7 @@ def test_the_output_at_a_masked_pixel_ignores_that_pixel(architecture, photos):
 
 def test_the_output_at_a_masked_cell_ignores_that_cell(table):
     _, noisy = table
-    dae = DenoisingAutoencoder(
-        latent_dim=3, noise=BlindSpotNoiser(0.1), epochs=1, loss="mse", random_state=0
-    ).fit(noisy)
+    dae = _table_model(BlindSpotNoiser(0.1), 1).fit(noisy)
     source = BlindSpot(dae.noise)
     inputs, _, weights = source.batch(noisy, None, seed=4)
     row, column = np.argwhere(weights > 0)[0]
@@ -123,9 +127,7 @@ def test_the_output_at_a_masked_cell_ignores_that_cell(table):
 
 def test_a_table_is_denoised_from_its_noisy_version_alone(table):
     clean, noisy = table
-    dae = DenoisingAutoencoder(
-        latent_dim=3, noise=BlindSpotNoiser(0.1), epochs=30, loss="mse", random_state=0
-    ).fit(noisy)
+    dae = _table_model(BlindSpotNoiser(0.1), 30).fit(noisy)
     error = np.mean((dae.predict(noisy) - clean) ** 2)
     assert error < 0.5 * np.mean((noisy - clean) ** 2)
 
@@ -153,9 +155,7 @@ def test_the_self_supervised_score_is_the_true_error_plus_the_noise_variance(tab
     clean, noisy = table
     # A quarter of the cells: 1,200 masked values, for a sampling error of
     # the masked loss of about 4%.
-    dae = DenoisingAutoencoder(
-        latent_dim=3, noise=BlindSpotNoiser(0.25), epochs=10, loss="mse", random_state=0
-    ).fit(noisy)
+    dae = _table_model(BlindSpotNoiser(0.25), 10).fit(noisy)
     source = BlindSpot(dae.noise)
     inputs, _, weights = source.batch(noisy, None, seed=7)
     masked = weights > 0
@@ -170,7 +170,7 @@ def test_the_self_supervised_score_is_the_true_error_plus_the_noise_variance(tab
 def test_a_grid_search_runs_on_noisy_data_alone(table):
     _, noisy = table
     search = GridSearchCV(
-        DenoisingAutoencoder(noise=BlindSpotNoiser(0.1), epochs=5, loss="mse", random_state=0),
+        _table_model(BlindSpotNoiser(0.1), 5),
         {"latent_dim": [1, 3]},
         cv=2,
         error_score="raise",
@@ -184,16 +184,14 @@ def test_a_grid_search_runs_on_noisy_data_alone(table):
 def test_noise2noise_pairs_of_noisy_captures_beat_the_noisy_input(table):
     clean, noisy = table
     second = clean + SIGMA * np.random.RandomState(9).normal(size=clean.shape)
-    dae = DenoisingAutoencoder(latent_dim=3, noise=None, epochs=30, loss="mse", random_state=0)
+    dae = _table_model(None, 30)
     dae.fit(noisy, second.astype(np.float32))
     assert np.mean((dae.predict(noisy) - clean) ** 2) < 0.5 * np.mean((noisy - clean) ** 2)
 
 
 def test_a_model_fitted_on_clean_data_fine_tunes_on_noisy_data(table):
     clean, noisy = table
-    dae = DenoisingAutoencoder(
-        latent_dim=3, noise=GaussianNoiser(SIGMA), epochs=3, loss="mse", random_state=0
-    ).fit(clean)
+    dae = _table_model(GaussianNoiser(SIGMA), 3).fit(clean)
     weights = [w.copy() for w in dae.model_.get_weights()]
     dae.set_params(noise=BlindSpotNoiser(0.1), warm_start=True).fit(noisy)
     assert dae.n_iter_ == 6 and np.isfinite(dae.history_["loss"]).all()
@@ -243,8 +241,8 @@ def test_a_subclass_of_the_noiser_trains_on_its_masks(table):
         pass
 
     _, noisy = table
-    dae = DenoisingAutoencoder(noise=Sparser(0.1), epochs=1, loss="mse", random_state=0)
+    dae = _table_model(Sparser(0.1), 1)
     with pytest.raises(ValueError, match="noisy X alone"):
         dae.fit(noisy, noisy)
-    plain = DenoisingAutoencoder(noise=BlindSpotNoiser(0.1), epochs=1, loss="mse", random_state=0)
+    plain = _table_model(BlindSpotNoiser(0.1), 1)
     assert dae.fit(noisy).history_ == plain.fit(noisy).history_

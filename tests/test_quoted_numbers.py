@@ -242,6 +242,15 @@ def _latency(get, kind, fmt, **where):
     return field("latency", lambda r: kind(cases(r)), fmt)
 
 
+def _first_call_seconds(kind, fmt, architecture):
+    """The least or greatest first call of the current version, in seconds."""
+
+    def seconds(case):
+        return case["first_call"] / 1000
+
+    return _latency(seconds, kind, fmt, architecture=architecture, skdenoise="current")
+
+
 def _onnx(case, contender, statistic, fmt, calls="1 sample"):
     """A time of ``latency_onnx.json``, unrounded, formatted as quoted."""
     return field(
@@ -351,34 +360,10 @@ BENCHMARKS_README = [
     ),
     quote(
         r"\((\S+) to (\S+) s dense, (\S+) to (\S+) s conv\)",
-        _latency(
-            lambda case: case["first_call"] / 1000,
-            min,
-            ".2f",
-            architecture="dense",
-            skdenoise="current",
-        ),
-        _latency(
-            lambda case: case["first_call"] / 1000,
-            max,
-            ".2f",
-            architecture="dense",
-            skdenoise="current",
-        ),
-        _latency(
-            lambda case: case["first_call"] / 1000,
-            min,
-            ".1f",
-            architecture="conv",
-            skdenoise="current",
-        ),
-        _latency(
-            lambda case: case["first_call"] / 1000,
-            max,
-            ".1f",
-            architecture="conv",
-            skdenoise="current",
-        ),
+        _first_call_seconds(min, ".2f", "dense"),
+        _first_call_seconds(max, ".2f", "dense"),
+        _first_call_seconds(min, ".1f", "conv"),
+        _first_call_seconds(max, ".1f", "conv"),
     ),
     quote(
         r"\(load average (\d+) at start and end\)",
