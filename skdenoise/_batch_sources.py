@@ -2,13 +2,15 @@
 
 A fit chooses its source once (:func:`batch_source`): ``fit(X)`` corrupts
 the clean `X`, which is the target, into the input (:class:`Corruption`);
-``fit(X_noisy, X_clean)`` takes the given pairs (:class:`GivenPairs`). The
-training batches, the validation batches and :meth:`score` all ask the
-source for the arrays of their samples, so nothing else decides it again.
+``fit(X_noisy, X_clean)`` takes the given pairs (:class:`GivenPairs`); a
+noiser may bring a source of its own, such as
+:class:`~skdenoise._blind_spot.BlindSpot`, which counts the loss only at
+masked entries of noisy data (:data:`NOISERS` says which). The training
+batches, the validation batches and :meth:`score` all ask the source for
+the arrays of their samples, so nothing else decides it again.
 
 A source gives, besides the input and the target, weights of the loss per
-entry (None where every entry counts alike): the place for a source that
-counts the loss only at some entries, such as masked ones.
+entry (None where every entry counts alike).
 """
 
 from dataclasses import dataclass
