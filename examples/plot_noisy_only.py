@@ -47,8 +47,12 @@ print(f"noisy: {psnr(noisy):.2f} dB")
 #
 # Its noise level comes from ``estimate_sigma`` on the noisy photo.
 sigma = estimate_sigma(noisy)
-classical = denoise_nl_means(noisy, h=0.6 * sigma, sigma=sigma, fast_mode=True)
-print(f"estimated sigma {sigma * 255:.1f} / 255; non-local means: {psnr(classical):.2f} dB")
+classical = denoise_nl_means(
+    noisy, h=0.6 * sigma, sigma=sigma, fast_mode=True
+)
+print(
+    f"estimated sigma {sigma * 255:.1f} / 255; non-local means: {psnr(classical):.2f} dB"
+)
 
 # %%
 # Blind-spot training on the noisy photo
@@ -70,7 +74,9 @@ dae = DenoisingAutoencoder(
 )
 dae.fit([noisy])
 denoised = dae.predict(noisy)
-print(f"blind-spot fully_conv, {dae.n_iter_} epochs: {psnr(denoised):.2f} dB")
+print(
+    f"blind-spot fully_conv, {dae.n_iter_} epochs: {psnr(denoised):.2f} dB"
+)
 
 # %%
 # Side by side
