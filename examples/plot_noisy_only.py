@@ -50,9 +50,8 @@ sigma = estimate_sigma(noisy)
 classical = denoise_nl_means(
     noisy, h=0.6 * sigma, sigma=sigma, fast_mode=True
 )
-print(
-    f"estimated sigma {sigma * 255:.1f} / 255; non-local means: {psnr(classical):.2f} dB"
-)
+print(f"estimated sigma: {sigma * 255:.1f} / 255")
+print(f"non-local means: {psnr(classical):.2f} dB")
 
 # %%
 # Blind-spot training on the noisy photo
