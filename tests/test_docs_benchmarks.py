@@ -202,6 +202,7 @@ SOURCES = {
             },
         ),
     ],
+    "Noisy data alone": [Source("noisy_only")],
     "Few labels": [
         Source(
             "semi_supervised",

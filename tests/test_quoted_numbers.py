@@ -266,7 +266,35 @@ _FULLY_CONV_FITS = lambda: [  # noqa: E731
 _PATIENCE_3 = dict(name="early_stopping", key="early stopping, patience 3")
 _TIME_TO_QUALITY = "Epoch first at val BCE ≤ 0.0953"
 
+
+def _noisy_only_count(condition):
+    """How many of the tables' cases meet `condition`, and how many there are."""
+
+    def cases():
+        return record("noisy_only")["cases"].values()
+
+    return (
+        lambda: str(sum(condition(case) for case in cases())),
+        lambda: str(len(cases())),
+    )
+
+
 BENCHMARKS_README = [
+    quote(
+        r"the autoencoder is below the better PCA on (\d+) of (\d+) cases and above the "
+        r"noisy table itself on (\d+) of (\d+)",
+        *_noisy_only_count(
+            lambda c: (
+                c["blind_spot"]["error"] < min(c["pca_mle"]["error"], c["pca_masked"]["error"])
+            )
+        ),
+        *_noisy_only_count(lambda c: c["blind_spot"]["error"] > c["noisy_error"]),
+    ),
+    quote(
+        r"Spearman at least 0\.8 on (\d+) of (\d+) cases \(goal met on (\d+)\)",
+        *_noisy_only_count(lambda c: c["grid"]["spearman"] >= 0.8 - 1e-9),
+        _noisy_only_count(lambda c: c["grid"]["spearman"] >= 0.8 - 1e-9)[0],
+    ),
     quote(
         r"Keras denoising tutorial \(([\d,]+) parameters, 128-value code\)",
         field("latency", lambda r: _parameters(r, "conv")),
@@ -849,7 +877,26 @@ _MEDIAN_VS_NEIGHBOUR = (
     _replacement(lambda r: r["random neighbour"]["psnr_db"]),
 )
 
+
 NOISY_ONLY = [
+    quote(
+        r"masked loss\) on (\d+) of (\d+) cases, and above the noisy table itself on "
+        r"(\d+) of (\d+) \(for example (\S+) against (\S+) on ``digits``",
+        *_noisy_only_count(
+            lambda c: (
+                c["blind_spot"]["error"] < min(c["pca_mle"]["error"], c["pca_masked"]["error"])
+            )
+        ),
+        *_noisy_only_count(lambda c: c["blind_spot"]["error"] > c["noisy_error"]),
+        field(
+            "noisy_only", lambda r: r["cases"]["digits / gaussian"]["blind_spot"]["error"], ".3f"
+        ),
+        field("noisy_only", lambda r: r["cases"]["digits / gaussian"]["noisy_error"], ".3f"),
+    ),
+    quote(
+        r"\(Spearman correlation at least 0\.8 on (\d+) of (\d+) cases\)",
+        *_noisy_only_count(lambda c: c["grid"]["spearman"] >= 0.8 - 1e-9),
+    ),
     quote(
         r"given the whole noisy photo, ends below it: (\S+) dB against the noisy "
         r"photo's (\S+) dB, where a random neighbour gives (\S+) dB",
