@@ -117,7 +117,8 @@ class BlindSpotNoiser(_BaseNoiser):
     >>> import numpy as np
     >>> from skdenoise import BlindSpotNoiser
     >>> X = np.arange(12.0).reshape(3, 4)
-    >>> masked = BlindSpotNoiser(fraction=0.25, random_state=0).fit_transform(X)
+    >>> noiser = BlindSpotNoiser(fraction=0.25, random_state=0)
+    >>> masked = noiser.fit_transform(X)
     >>> int((masked != X).sum(axis=1).max())  # one cell per row, at most
     1
     """
