@@ -95,6 +95,10 @@ fig.tight_layout()
 plt.show()
 
 # %%
+# Non-local means wins here: given the noise level that ``estimate_sigma``
+# finds, it does better than a short blind-spot fit on one small
+# photo, which has only the photo's own masked pixels to learn from.
+#
 # A short fit on one photo of 256 x 256 pixels is a demonstration: the
 # user guide's :ref:`noisy_only` page says when blind-spot training works
 # (noise independent between pixels, with mean zero), how to choose its
