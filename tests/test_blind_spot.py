@@ -16,6 +16,19 @@ def _table_model(noise, epochs, **params):
     return DenoisingAutoencoder(noise=noise, epochs=epochs, loss="mse", random_state=0, **params)
 
 
+def _one_epoch_image_model(architecture="fully_conv", **params):
+    """A tiny blind-spot network of images, fitted for one epoch without validation."""
+    return DenoisingAutoencoder(
+        architecture=architecture,
+        latent_dim=4,
+        noise=BlindSpotNoiser(),
+        epochs=1,
+        validation_fraction=None,
+        random_state=0,
+        **params,
+    )
+
+
 @pytest.fixture(scope="module")
 def table():
     """A low-rank table, clean and with Gaussian noise of SIGMA."""
@@ -86,14 +99,7 @@ def test_the_noiser_is_a_transformer_of_tables_and_image_stacks():
 def test_the_output_at_a_masked_pixel_ignores_that_pixel(architecture, photos):
     _, noisy = photos
     images = noisy[:, :32, :32]
-    dae = DenoisingAutoencoder(
-        architecture=architecture,
-        latent_dim=4,
-        noise=BlindSpotNoiser(),
-        epochs=1,
-        validation_fraction=None,
-        random_state=0,
-    ).fit(images)
+    dae = _one_epoch_image_model(architecture).fit(images)
     source = BlindSpot(dae.noise)
     inputs, _, weights = source.batch(images[..., np.newaxis], None, seed=3)
     image, row, column, _ = np.argwhere(weights > 0)[0]
@@ -216,23 +222,8 @@ def test_a_distributed_fit_of_a_table_is_refused_and_of_images_runs(table, photo
     with pytest.raises(ValueError, match="own steps only.*distribution_strategy"):
         dae.fit(noisy)
     _, images = photos
-    dae = DenoisingAutoencoder(
-        architecture="fully_conv",
-        latent_dim=4,
-        noise=BlindSpotNoiser(),
-        epochs=1,
-        validation_fraction=None,
-        distribution_strategy="mirrored",
-        random_state=0,
-    ).fit(images)
-    own = DenoisingAutoencoder(
-        architecture="fully_conv",
-        latent_dim=4,
-        noise=BlindSpotNoiser(),
-        epochs=1,
-        validation_fraction=None,
-        random_state=0,
-    ).fit(images)
+    dae = _one_epoch_image_model(distribution_strategy="mirrored").fit(images)
+    own = _one_epoch_image_model().fit(images)
     np.testing.assert_allclose(dae.history_["loss"], own.history_["loss"], rtol=1e-3)
 
 
