@@ -54,7 +54,18 @@ class SampleArrays:
         return iter((self.X, self.y, self.sample_weight))
 
 
-class Corruption:
+class _EveryEntry:
+    """What the sources that count every entry alike share."""
+
+    takes_pairs = True
+
+    @staticmethod
+    def weights_per_value(sample_shape):
+        """Whether the loss weights differ between the values of a sample's last axis."""
+        return False
+
+
+class Corruption(_EveryEntry):
     """``fit(X)``: the target is the clean `X`, the input its corruption by `noise`.
 
     Parameters
@@ -65,7 +76,6 @@ class Corruption:
     """
 
     target_name = "X (the clean target)"
-    takes_pairs = True
 
     def __init__(self, noise):
         self.noise = noise
@@ -74,31 +84,20 @@ class Corruption:
         """The clean targets of `data`, which decide the loss of ``"auto"``."""
         return data.X
 
-    @staticmethod
-    def weights_per_value(sample_shape):
-        """Whether the loss weights differ between the values of a sample's last axis."""
-        return False
-
     def batch(self, X, y, seed):
         """Input, target and entry weights (None) of samples `X`, with noise of `seed`."""
         inputs = X if self.noise is None else corrupt(self.noise, X, seed)
         return inputs, X, None
 
 
-class GivenPairs:
+class GivenPairs(_EveryEntry):
     """``fit(X_noisy, X_clean)``: the input is `X`, the target `y`, as given."""
 
     target_name = "y"
-    takes_pairs = True
 
     def targets(self, data):
         """The clean targets of `data`, which decide the loss of ``"auto"``."""
         return data.y
-
-    @staticmethod
-    def weights_per_value(sample_shape):
-        """Whether the loss weights differ between the values of a sample's last axis."""
-        return False
 
     def batch(self, X, y, seed):
         """Input, target and entry weights (None) of given pairs; `seed` is unused."""
