@@ -163,7 +163,11 @@ def sample_losses(reconstruct, data, source, loss, *, batch_size, seed=None):
         )
         reconstruction = reconstruct(inputs)
         values = elementwise_loss(targets.reshape(reconstruction.shape), reconstruction, loss)
-        values = values * np.broadcast_to(weights, targets.shape).reshape(values.shape)
+        # Weights per sample broadcast; per value they have the values' count.
+        per_sample = all(size == 1 for size in weights.shape[1:])
+        values = values * weights.reshape(
+            (len(weights), *[1] * (values.ndim - 1)) if per_sample else values.shape
+        )
         losses[rows] = values.reshape(len(values), -1).sum(axis=1)
     return losses
 
