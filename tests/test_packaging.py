@@ -75,3 +75,26 @@ def _distribution(requirement):
     name = re.match(r"[A-Za-z0-9._-]+", requirement).group()
     # TensorFlow's CPU-only wheel provides the same module.
     return re.sub(r"[-_.]+", "-", name).lower().removesuffix("-cpu")
+
+
+def test_bm3d_stays_in_the_benchmarks_extra():
+    # BM3D's licence allows non-commercial use only: a benchmark contender,
+    # never something skdenoise or its other extras bring in.
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    holders = [
+        name
+        for name, requirements in project["optional-dependencies"].items()
+        if any(_distribution(requirement) == "bm3d" for requirement in requirements)
+    ]
+    assert holders == ["benchmarks"]
+    assert not any(_distribution(r) == "bm3d" for r in project["dependencies"])
+    package = Path(skdenoise.__file__).parent
+    for module in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(name.split(".")[0] == "bm3d" for name in names), module
