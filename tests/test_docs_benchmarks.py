@@ -203,6 +203,7 @@ SOURCES = {
         ),
     ],
     "Noisy data alone": [Source("noisy_only")],
+    "Noisy photos alone": [Source("noisy_only_photos")],
     "Few labels": [
         Source(
             "semi_supervised",
