@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
-# Signs count; thousands separators and the typographic minus do not.
-_NUMBER = re.compile(r"[-+\u2212]?\d+(?:,\d{3})*(?:\.\d+)?")
+# Signs count; thousands separators and the typographic minus do not. Digits
+# inside a name (BM3D, Noise2Self) are no number; an exponent is part of one.
+_NUMBER = re.compile(r"(?<![A-Za-z])[-+\u2212]?\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
 def numbers(text):
@@ -120,16 +121,20 @@ def row(tables, *keys, caption="", columns=()):
 def photos_summary():
     """The per-σ summary lines of ``photos.md`` as a table, one row per σ.
 
-    Columns: ``best classical`` and, for each model, ``<model> margin``
-    and ``<model> won`` (photos better / photos).
+    Columns: ``best classical`` and ``best without BM3D``; for each model,
+    ``<model> margin`` and ``<model> won`` (photos better / photos) against
+    the best classical, and the same ending in ``without BM3D``.
     """
-    rows, header = [], ["σ", "best classical"]
+    rows, header = [], ["σ", "best classical", "best without BM3D"]
+    margin = r"margin (\S+) dB, better on (\d+/\d+), without BM3D (\S+) dB, better on (\d+/\d+)"
     for line in re.findall(r"^- σ = .*$", read("photos"), flags=re.M):
         sigma, rest = re.fullmatch(r"- σ = (\d+): (.*)", line).groups()
         cells = {"σ": sigma}
-        cells["best classical"] = re.search(r"best classical (\S+) dB on average", rest)[1]
-        for model, margin, won in re.findall(r"(\w+) margin (\S+) dB, better on (\d+/\d+)", rest):
-            cells[f"{model} margin"], cells[f"{model} won"] = margin, won
+        best = re.search(r"best classical (\S+) dB on average \((\S+) without BM3D\)", rest)
+        cells["best classical"], cells["best without BM3D"] = best.groups()
+        for model, *values in re.findall(rf"(\w+) {margin}", rest):
+            cells[f"{model} margin"], cells[f"{model} won"] = values[:2]
+            cells[f"{model} margin without BM3D"], cells[f"{model} won without BM3D"] = values[2:]
         header += [column for column in cells if column not in header]
         rows.append(cells)
     return Table("photos summary", header, [[cells.get(c, "—") for c in header] for cells in rows])
