@@ -135,6 +135,9 @@ SOURCES = {
                 "``fully_conv`` margin (dB)": "fully_conv margin",
                 "Photos it wins": "fully_conv won",
                 "Blind margin (dB)": "blind margin",
+                "Best without BM3D (dB)": "best without BM3D",
+                "``fully_conv`` margin without BM3D (dB)": "fully_conv margin without BM3D",
+                "Photos it wins without BM3D": "fully_conv won without BM3D",
             },
         ),
         Source(

@@ -158,17 +158,19 @@ def test_photos_tables_are_copied_from_their_results_rows():
         expected = row(results, megapixels, caption="Large photos")
         columns = ["predict s", "s per megapixel", "peak memory growth (MB)"]
         assert numbers(f"{seconds} {per_megapixel} {memory}") == [expected[c] for c in columns]
-    # Models: each row is its model's margin and wins at its noise level.
+    # Models: each row is its model's margin and wins at its noise level,
+    # against the best classical denoiser and against the best without BM3D.
     summary = photos_summary()
     assert len(models) == 7
-    for model, sigma, margin, won in models:
+    for model, sigma, *cells in models:
         (name,) = re.findall(r"``(\w+)``", model)
         name = "blind" if model.startswith("blind") else name
         if name == "fully_conv":
             assert numbers(model) == [sigma]
         level = row([summary], sigma)
-        assert numbers(margin) == [level[f"{name} margin"]]
-        assert numbers(won) == numbers(level[f"{name} won"])
+        for (margin, won), against in zip([cells[:2], cells[2:]], ["", " without BM3D"]):
+            assert numbers(margin) == [level[f"{name} margin{against}"]]
+            assert numbers(won) == numbers(level[f"{name} won{against}"])
 
 
 def test_sample_weight_snippet_runs():
