@@ -32,8 +32,8 @@ Rules for photos (``--data photos``), written before the first run:
 
 - Photos: the nine grey test photos of ``photos.py``, grey float in [0, 1].
   Noise, not clipped: Gaussian of sigma 25 and 50 / 255, drawn as
-  ``photos.py`` draws it (so its supervised models saw the same noisy
-  photos); and Poisson, ``poisson(30 * clean) / 30`` (a peak of 30
+  ``photos.py`` draws it (so its supervised models are scored on the same
+  noisy photos); and Poisson, ``poisson(30 * clean) / 30`` (a peak of 30
   photons), seeded by (12345, photo index).
 - Contenders see only the noisy photo. Noise2Self (``calibrate_denoiser``,
   its approximate loss) picks each of TV (weights 0.02 to 0.4, 9 values),
@@ -333,15 +333,20 @@ def photo_report(results, command):
         )
     keys = ("noisy_psnr", *NOISY_ONLY, *OURS, *CONTEXT_MODELS)
 
-    def psnr(row, key):
-        return row[key] if key == "noisy_psnr" else f"{row[key][0]:.2f}" if row.get(key) else "—"
+    def scores(row, key):
+        if key == "noisy_psnr":
+            return row[key]
+        return f"{row[key][0]:.2f} / {row[key][1]:.4f}" if row.get(key) else "—"
 
     table = [
-        [row["photo"], noise, *(psnr(row, key) for key in keys)]
+        [row["photo"], noise, *(scores(row, key) for key in keys)]
         for noise in PHOTO_NOISES
         for row in results[noise]["rows"]
     ]
-    lines += ["\nPSNR (dB) per photo:\n", _common.markdown_table(["photo", "noise", *keys], table)]
+    lines += [
+        "\nPSNR (dB) / SSIM per photo (the noisy input: PSNR):\n",
+        _common.markdown_table(["photo", "noise", *keys], table),
+    ]
     return "\n".join(lines)
 
 
