@@ -226,7 +226,7 @@ def markdown_report(results, command):
     for sigma, tuned in results["tuned"].items():
         rows = [row for row in results["rows"] if row["sigma"] == sigma]
         best = np.array([row["best_classical"] for row in rows])
-        best_free = np.array([max(row[n][0] for n in FREE if n in row) for row in rows])
+        best_free = np.array([max(row[n][0] for n in FREE) for row in rows])
         lines.append(f"- σ = {sigma}: best classical {best.mean():.2f} dB on average")
         lines[-1] += f" ({best_free.mean():.2f} without BM3D); tuned:"
         lines[-1] += (

@@ -136,11 +136,14 @@ _FULLY_CONV_MARGINS = tuple(summary(sigma, "fully_conv margin") for sigma in _SI
 _FULLY_CONV_MARGINS_WITHOUT_BM3D = tuple(
     summary(sigma, "fully_conv margin without BM3D") for sigma in _SIGMAS
 )
-# photos.md's median seconds per megapixel of each of scikit-image's denoisers.
+_PREDICT_PER_MEGAPIXEL = texts("photos", r"predict (\S+) s/megapixel")
+# photos.md's median seconds per megapixel of each classical denoiser.
+_SCIKIT_IMAGE = ("tv", "wavelet", "nl_means", "noise2self")
 _SCIKIT_IMAGE_SECONDS = tuple(
     text("photos", rf"seconds per megapixel \(median\):.* {name} (\S+?),")
-    for name in ("tv", "wavelet", "nl_means", "noise2self")
+    for name in _SCIKIT_IMAGE
 )
+_BM3D_SECONDS = text("photos", r"seconds per megapixel \(median\):.* bm3d (\S+)$")
 
 
 def short_e(value):
@@ -256,7 +259,7 @@ def _union(column, nth):
 
 def _bm3d_best(results):
     """(photo, σ) cases where BM3D has the best PSNR of the classical denoisers, and all."""
-    classical = ("tv", "wavelet", "nl_means", "noise2self", "bm3d")
+    classical = (*_SCIKIT_IMAGE, "bm3d")
     best = [max(classical, key=lambda name: row[name][0]) for row in results["rows"]]
     return best.count("bm3d"), len(best)
 
@@ -268,11 +271,11 @@ BENCHMARKS_PAGE = [
         r"scikit-image's denoisers and (\S+) to (\S+) s for the models' ``predict``",
         field("photos", lambda r: _bm3d_best(r)[0]),
         field("photos", lambda r: _bm3d_best(r)[1]),
-        text("photos", r"seconds per megapixel \(median\):.* bm3d (\S+)$"),
+        _BM3D_SECONDS,
         derived(min, *_SCIKIT_IMAGE_SECONDS, fmt=".2f"),
         derived(max, *_SCIKIT_IMAGE_SECONDS, fmt=".2f"),
-        derived(min, texts("photos", r"predict (\S+) s/megapixel"), fmt=".2f"),
-        derived(max, texts("photos", r"predict (\S+) s/megapixel"), fmt=".2f"),
+        derived(min, _PREDICT_PER_MEGAPIXEL, fmt=".2f"),
+        derived(max, _PREDICT_PER_MEGAPIXEL, fmt=".2f"),
     ),
     quote(
         r"best cross-validation score \((\S+)\) and test score \((\S+)\)",
@@ -470,7 +473,7 @@ BENCHMARKS_README = [
     quote(
         r"BM3D took (\S+) s per megapixel \(median\), scikit-image's denoisers (\S+) to "
         r"(\S+) s\.",
-        text("photos", r"seconds per megapixel \(median\):.* bm3d (\S+)$"),
+        _BM3D_SECONDS,
         derived(min, *_SCIKIT_IMAGE_SECONDS, fmt=".2f"),
         derived(max, *_SCIKIT_IMAGE_SECONDS, fmt=".2f"),
     ),
@@ -487,8 +490,8 @@ BENCHMARKS_README = [
     ),
     quote(
         r"Predict: (\S+) to (\S+) s per megapixel",
-        derived(min, texts("photos", r"predict (\S+) s/megapixel"), fmt=".2f"),
-        derived(max, texts("photos", r"predict (\S+) s/megapixel"), fmt=".2f"),
+        derived(min, _PREDICT_PER_MEGAPIXEL, fmt=".2f"),
+        derived(max, _PREDICT_PER_MEGAPIXEL, fmt=".2f"),
     ),
     quote(
         r"a (\d+)-megapixel photo, in tiles, in a fresh process: (\S+) s and (\d+) MB "
@@ -762,7 +765,6 @@ def _cv_autoencoder_vs_pca(L):
 
 
 _L = ["L=50", "L=100", "L=250", "L=1000", "L=all"]
-_PREDICT_PER_MEGAPIXEL = texts("photos", r"predict (\S+) s/megapixel")
 _PYTHON = {
     "denoise (predict)": "skdenoise predict",
     "codes (transform)": "skdenoise transform",
@@ -1005,7 +1007,7 @@ PHOTOS = [
         r"is slower \((\S+) s per megapixel",
         derived(lambda *m: -max(m), *_FULLY_CONV_MARGINS, fmt=".2f"),
         derived(lambda *m: -min(m), *_FULLY_CONV_MARGINS, fmt=".2f"),
-        text("photos", r"seconds per megapixel \(median\):.* bm3d (\S+)$"),
+        _BM3D_SECONDS,
     ),
     quote(
         r"\(non-local means wins on ``coffee`` by (\S+) dB\)",

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _results import markdown_tables, numbers, photos_fit_seconds, photos_summary, read, row
+from _results import line, markdown_tables, numbers, photos_fit_seconds, photos_summary, row
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -165,7 +165,7 @@ def _photos():
     # fully_conv models: one per noise level and the blind one.
     seconds = [int(s) for model, s in fits.items() if model.startswith(("fully_conv", "blind"))]
     levels = [row([summary], sigma) for sigma in ["15", "25", "50"]]
-    bm3d_seconds = re.search(r"per megapixel \(median\):.* bm3d (\S+)$", read("photos"), re.M)
+    (bm3d_seconds,) = line("photos", r"seconds per megapixel \(median\):.* bm3d (\S+)$")
     return [
         str(min(seconds)),
         str(max(seconds)),
@@ -173,7 +173,7 @@ def _photos():
         *[numbers(level["fully_conv won"])[0] for level in levels],
         *[level["fully_conv margin without BM3D"] for level in levels],
         *[numbers(level["fully_conv won without BM3D"])[0] for level in levels],
-        bm3d_seconds[1],
+        bm3d_seconds,
         "25",
         row([summary], "25")["conv margin without BM3D"],
     ]
