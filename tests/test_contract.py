@@ -32,6 +32,7 @@ from skdenoise import (
     SaltPepperNoiser,
     SwapNoiser,
 )
+from skdenoise.pretrained import photo_denoiser
 
 N_SAMPLES = 40
 ATOL = 1e-5
@@ -60,6 +61,17 @@ def _photos():
     return [rng.uniform(size=shape).astype(np.float32) for shape in [(20, 24, 3), (12, 30, 3)]]
 
 
+def _patch_sized_photos():
+    """Colour images of the ready models' patch size, 40 x 40."""
+    return np.random.RandomState(4).uniform(size=(N_SAMPLES, 40, 40, 3)).astype(np.float32)
+
+
+def _large_photos():
+    """Colour images of different sizes, larger than the ready models' patches."""
+    rng = np.random.RandomState(3)
+    return [rng.uniform(size=shape).astype(np.float32) for shape in [(44, 50, 3), (41, 56, 3)]]
+
+
 def _frame():
     pd = pytest.importorskip("pandas")
     return pd.DataFrame(_table(), columns=[f"f{i}" for i in range(6)])
@@ -70,6 +82,8 @@ def _frame():
 #   fit_data: a function giving the X of fit, where it is not `data`;
 #   fit_params: a function giving the keyword arguments of fit;
 #   params: DenoisingAutoencoder parameters over BASE_PARAMS;
+#   estimator: a function giving the estimator instead (a ready model, which
+#     fit fine-tunes); a fresh one of it stands for a clone in "clone_refit";
 #   after_fit: parameters set with set_params once fitted;
 #   output: set_output's transform container, if set;
 #   refuses: column -> regex of the ValueError naming the option refused.
@@ -143,6 +157,18 @@ ROWS = {
             "onnx_pipeline": "one grey image of shape",
         },
     ),
+    # A ready model: shipped fitted, fine-tuned by fit (warm_start).
+    # The grey one differs in its channels only (tests/test_pretrained.py).
+    "ready_photo_denoiser": dict(
+        data=_patch_sized_photos,
+        fit_data=_large_photos,
+        estimator=lambda: photo_denoiser(color=True).set_params(epochs=1, batch_size=16),
+        refuses={
+            "inverse_transform": "fully_conv",
+            "image_list": None,
+            "onnx_pipeline": "one grey image of shape",
+        },
+    ),
     # One weight per photo.
     "patches_sample_weight": dict(
         data=lambda: _images(3),
@@ -171,7 +197,8 @@ class Case:
         self.X = row["data"]()
         self.fit_X = row["fit_data"]() if "fit_data" in row else self.X
         self.fit_params = row["fit_params"]() if "fit_params" in row else {}
-        self.estimator = DenoisingAutoencoder(**{**BASE_PARAMS, **row.get("params", {})})
+        self.estimator = self.new_estimator()
+        self.iterations_before = getattr(self.estimator, "n_iter_", 0)
         if "output" in row:
             self.estimator.set_output(transform=row["output"])
         try:
@@ -181,6 +208,12 @@ class Case:
         else:
             self.fit_error = None
             self.estimator.set_params(**row.get("after_fit", {}))
+
+    def new_estimator(self):
+        """The row's estimator, as yet unfitted by this row."""
+        if "estimator" in self.row:
+            return self.row["estimator"]()
+        return DenoisingAutoencoder(**{**BASE_PARAMS, **self.row.get("params", {})})
 
     @property
     def dense_X(self):
@@ -265,11 +298,13 @@ def test_fit(case):
     # The sample the model takes is one sample of X, flattened.
     assert estimator.n_features_in_ == case.dense_X[0].size
     default = "conv" if case.dense_X.ndim > 2 else "dense"
-    assert estimator.architecture_ == case.row.get("params", {}).get("architecture", default)
-    assert estimator.n_iter_ == params["epochs"]
+    expected = default if params["architecture"] == "auto" else params["architecture"]
+    assert estimator.architecture_ == expected
+    # A ready model's fit continues its training.
+    assert estimator.n_iter_ == case.iterations_before + params["epochs"]
     assert "loss" in estimator.history_
     for name, values in estimator.history_.items():
-        assert len(values) == params["epochs"], name
+        assert len(values) == estimator.n_iter_, name
         assert np.all(np.isfinite(values)), name
     for name, value in case.row.get("after_fit", {}).items():
         assert params[name] == value
@@ -373,8 +408,9 @@ def test_onnx_in_a_pipeline(case):
 
 def test_clone_and_refit_with_the_same_random_state(case):
     estimator = case.fitted()
+    fresh = case.new_estimator() if "estimator" in case.row else clone(estimator)
     with refused_or_not(case, "clone_refit"):
-        _assert_same_answers(clone(estimator).fit(case.fit_X, **case.fit_params), case)
+        _assert_same_answers(fresh.fit(case.fit_X, **case.fit_params), case)
 
 
 def test_a_list_of_images_of_different_sizes_or_its_refusal(case):
