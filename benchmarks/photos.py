@@ -89,28 +89,29 @@ def add_noise(clean, seed, index, sigma):
 
 
 def classical(name, value, image, sigma):
-    s = sigma / 255
+    s, axis = sigma / 255, (-1 if image.ndim == 3 else None)  # grey, or RGB
     if name == "tv":
-        return r.denoise_tv_chambolle(image, weight=value * s)
+        return r.denoise_tv_chambolle(image, weight=value * s, channel_axis=axis)
     if name == "wavelet":
-        s = s if value == "given" else None
-        return r.denoise_wavelet(image, sigma=s, method="BayesShrink", rescale_sigma=True)
+        options = dict(method="BayesShrink", rescale_sigma=True, channel_axis=axis)
+        return r.denoise_wavelet(image, sigma=s if value == "given" else None, **options)
     if name == "nl_means":
-        options = dict(patch_size=5, patch_distance=6, fast_mode=True)
+        options = dict(patch_size=5, patch_distance=6, fast_mode=True, channel_axis=axis)
         return r.denoise_nl_means(image, h=value * s, sigma=s, **options)
     if name == "bm3d":
         import bm3d
 
-        return bm3d.bm3d(image, s)
-    tv, grid = r.denoise_tv_chambolle, {"weight": list(value)}  # Noise2Self: sigma unknown
+        return bm3d.bm3d(image, s) if axis is None else bm3d.bm3d_rgb(image, s)
+    tv, grid = r.denoise_tv_chambolle, {"weight": list(value), "channel_axis": [axis]}  # N2S
     _, (tested, losses) = r.calibrate_denoiser(image, tv, grid, extra_output=True)
     return tv(image, **tested[int(np.argmin(losses))])
 
 
 def scores(clean, output):
-    output = np.clip(output, 0, 1)
+    output, axis = np.clip(output, 0, 1), (-1 if clean.ndim == 3 else None)
     psnr = peak_signal_noise_ratio(clean, output, data_range=1)
-    return [round(float(psnr), 2), round(structural_similarity(clean, output, data_range=1), 4)]
+    ssim = structural_similarity(clean, output, data_range=1, channel_axis=axis)
+    return [round(float(psnr), 2), round(float(ssim), 4)]
 
 
 def tune(train, sigma, grids):

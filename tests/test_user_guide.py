@@ -1,5 +1,6 @@
 """Snippets of the user guide that run as written, each with its test."""
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -11,6 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
 
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
+RESULTS = USER_GUIDE.parents[1] / "benchmarks" / "results"
 BLOCKS = [
     (page, textwrap.dedent(block))
     for page in sorted(USER_GUIDE.glob("*.rst"))
@@ -135,6 +137,25 @@ def test_photos_snippet_runs(capsys):
     assert capsys.readouterr().out == printed
 
 
+def test_ready_denoiser_snippet_runs(capsys):
+    namespace = _run(_block("print(denoised.shape)", page="photos.rst"), {})
+    clean, noisy, denoised = namespace["clean"], namespace["noisy"], namespace["denoised"]
+
+    def error(image):
+        return np.mean((np.clip(image, 0, 1) - clean) ** 2)
+
+    assert namespace["denoiser"].model_.input_shape[-1] == 3
+    assert error(denoised) < 0.25 * error(noisy)
+    assert capsys.readouterr().out == "(300, 451, 3)\n"
+
+
+def test_fine_tuning_snippet_runs(capsys):
+    namespace = _run(_block("denoiser.fit(mine)", page="photos.rst"), {})
+    denoiser = namespace["denoiser"]
+    assert denoiser.learning_rate == 1e-4 and denoiser.warm_start
+    assert capsys.readouterr().out == "32\n"
+
+
 def _simple_tables(page):
     """The reStructuredText simple tables of a user guide page, as text."""
     text = (USER_GUIDE / page).read_text()
@@ -150,7 +171,7 @@ def _simple_table_rows(table):
 
 
 def test_photos_tables_are_copied_from_their_results_rows():
-    large, models = [_simple_table_rows(table) for table in _simple_tables("photos.rst")]
+    _, large, models = [_simple_table_rows(table) for table in _simple_tables("photos.rst")]
     # Large photos: each row is the results row of its size.
     results = markdown_tables("photos")
     assert len(large) == 3
@@ -171,6 +192,27 @@ def test_photos_tables_are_copied_from_their_results_rows():
         for (margin, won), against in zip([cells[:2], cells[2:]], ["", " without BM3D"]):
             assert numbers(margin) == [level[f"{name} margin{against}"]]
             assert numbers(won) == numbers(level[f"{name} won{against}"])
+
+
+def test_ready_denoiser_table_is_copied_from_its_results():
+    ready = _simple_table_rows(_simple_tables("photos.rst")[0])
+    results = json.loads((RESULTS / "photo_denoisers.json").read_text())["models"]
+    expected = []
+    for kind, name in [("grey", "grey"), ("color", "colour")]:
+        for sigma, level in results[kind]["summary"].items():
+            n = sum(str(r["sigma"]) == sigma for r in results[kind]["rows"])
+            expected.append(
+                [name, sigma, f"{level['mean_psnr']['ready']:.2f} dB"]
+                + [
+                    f"{level['margin_free']:+.2f} dB".replace("-", "−"),
+                    f"{level['wins_free']} of {n}",
+                ]
+                + [
+                    f"{level['margin_bm3d']:+.2f} dB".replace("-", "−"),
+                    f"{level['wins_bm3d']} of {n}",
+                ]
+            )
+    assert ready == expected
 
 
 def test_sample_weight_snippet_runs():

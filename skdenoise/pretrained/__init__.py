@@ -3,7 +3,7 @@
 Each ready model is one entry of :data:`READY_MODELS`: its file in this
 folder (the safe format of :meth:`DenoisingAutoencoder.save`), the SHA-256
 that file must have, and its training recipe, which
-``benchmarks/train_photo_denoisers.py`` reproduces from scratch. A file is
+``scripts/train_photo_denoisers.py`` reproduces from scratch. A file is
 read into memory and checked before it is loaded; nothing ever writes to it,
 so fine-tuning a returned estimator changes that estimator only.
 """
@@ -31,7 +31,7 @@ class ReadyModel(NamedTuple):
 _RECIPE = (
     "architecture='fully_conv', blind: GaussianNoiser((0, 55/255)) gives every 40 x 40 "
     "patch its own noise level; 30 epochs over 28 photographs (19.8 megapixels) of "
-    "Debian's desktop background packages; benchmarks/train_photo_denoisers.py"
+    "Debian's desktop background packages; scripts/train_photo_denoisers.py"
 )
 READY_MODELS = {
     "grey": ReadyModel(

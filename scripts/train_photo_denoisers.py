@@ -1,5 +1,7 @@
 """Train the ready photo denoisers that ship in ``skdenoise/pretrained``, from scratch.
 
+It writes the package's model files, and its record into benchmarks/results.
+
 Recipe, fixed before the run: ``photo_corpus.py``'s photographs (grey by
 rgb2gray for the grey model, RGB for the colour one); DenoisingAutoencoder
 with architecture="fully_conv", patch_size=40, batch_size=32, loss="mse",
@@ -15,10 +17,14 @@ before loading).
 """
 
 import hashlib
+import sys
 from pathlib import Path
 
-import _common
 import photo_corpus
+
+# The benchmarks' harness: timer, log, results writer with the machine line.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import _common
 
 from skdenoise import DenoisingAutoencoder, GaussianNoiser
 
@@ -86,7 +92,7 @@ def main(argv=None):
                 f"`{digest[:16]}…`",
             ]
         )
-    command = f"python benchmarks/train_photo_denoisers.py --epochs {args.epochs}"
+    command = f"python scripts/train_photo_denoisers.py --epochs {args.epochs}"
     command += f" --only {args.only}" if args.only else ""
     markdown = f"# Training the ready photo denoisers\n\n`{command}`; recipe in the docstring.\n\n"
     header = [

@@ -16,7 +16,7 @@ them by scikit-image's rgb2gray.
 Licences, from each package's debian/copyright: mate-backgrounds's photos
 GPL-2+; lomiri-wallpapers's CC-BY-4.0 or CC-BY-SA-4.0 (per file, with its
 author in the file name). The packages are fetched with ``apt-get download``
-(no root needed) into ``benchmarks/data/photo_corpus``, which git ignores.
+(no root needed) into ``data/photo_corpus``, which git ignores.
 
 Run on its own, it prints each photo's size and the corpus's megapixels.
 """
@@ -25,7 +25,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import _common
 import numpy as np
 
 PACKAGES = {
@@ -34,13 +33,8 @@ PACKAGES = {
     "lomiri-wallpapers-20.04": "usr/share/backgrounds",
 }
 NOT_PHOTOGRAPHS = ("umang_by_Abhishek_Mudgal", "Fossa_by_Jasper_Roks", "Infinite-Sea_by_Aury88")
-LICENCES = {
-    "mate-backgrounds": "GPL-2+",
-    "lomiri-wallpapers-16.04": "CC-BY-4.0 or CC-BY-SA-4.0, per file",
-    "lomiri-wallpapers-20.04": "CC-BY-4.0 or CC-BY-SA-4.0, per file",
-}
 LONGER_SIDE = 1024
-CORPUS_DIR = _common.DATA_DIR / "photo_corpus"
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "photo_corpus"
 
 
 def photo_paths(directory=CORPUS_DIR):
