@@ -252,6 +252,14 @@ def _ready_beaten_by(kind, sigma, name):
     return count
 
 
+def _trails(margins):
+    """The least and the most a model trails by, from its negative `margins`."""
+    return (
+        derived(lambda *m: -max(m), *margins, fmt=".2f"),
+        derived(lambda *m: -min(m), *margins, fmt=".2f"),
+    )
+
+
 _READY_MARGINS = [
     field("photo_denoisers", get) for get in _ready_margins("grey") + _ready_margins("color")
 ]
@@ -260,8 +268,7 @@ README = [
     quote(
         r"BM3D beats them everywhere, by (\S+) to (\S+) dB on average, taking (\S+) s per "
         r"megapixel to their (\S+) s \(grey;",
-        derived(lambda *m: -max(m), *_READY_MARGINS, fmt=".2f"),
-        derived(lambda *m: -min(m), *_READY_MARGINS, fmt=".2f"),
+        *_trails(_READY_MARGINS),
         _BM3D_SECONDS,
         field("photo_denoisers", _ready("grey", lambda m: m["seconds_per_megapixel"]), ".2f"),
     ),
@@ -300,8 +307,7 @@ BENCHMARKS_PAGE = [
         r"scikit-image's denoisers the grey model wins on (\d+), (\d+) and (\d+) of 9 photos at "
         r"σ = 15, 25 and 50, the colour one on (\d+) of 4 at each σ\. Their ``predict`` takes "
         r"(\S+) s \(grey\) and (\S+) s \(colour\) per megapixel\.",
-        derived(lambda *m: -max(m), *_READY_MARGINS, fmt=".2f"),
-        derived(lambda *m: -min(m), *_READY_MARGINS, fmt=".2f"),
+        *_trails(_READY_MARGINS),
         *[
             field("photo_denoisers", _ready("grey", lambda m, s=s: m["summary"][s]["wins_free"]))
             for s in _SIGMAS
@@ -1112,8 +1118,7 @@ PHOTOS = [
     quote(
         r"beats it only on ``grass`` and trails it by (\S+) to (\S+) dB on average\. BM3D "
         r"is slower \((\S+) s per megapixel",
-        derived(lambda *m: -max(m), *_FULLY_CONV_MARGINS, fmt=".2f"),
-        derived(lambda *m: -min(m), *_FULLY_CONV_MARGINS, fmt=".2f"),
+        *_trails(_FULLY_CONV_MARGINS),
         _BM3D_SECONDS,
     ),
     quote(
