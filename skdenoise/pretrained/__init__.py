@@ -146,8 +146,8 @@ def load_checked(path, sha256):
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
         raise ValueError(
-            f"The ready model file {path.name!r} has SHA-256 {digest}, not the "
-            f"{sha256} it shipped with: the installation is damaged or altered. "
-            "Reinstall skdenoise."
+            f"{path.name!r} has SHA-256 {digest}, not the expected {sha256}: the "
+            "file is damaged or altered, and is not loaded. For a ready model of "
+            "skdenoise.pretrained, reinstall skdenoise."
         )
     return load(io.BytesIO(data))
