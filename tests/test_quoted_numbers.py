@@ -1131,10 +1131,11 @@ PHOTOS = [
     ),
     quote(
         r"the model reached (\S+) dB on the noisy ``flower.jpg`` after 4 minutes on two CPU "
-        r"cores, where non-local means, tuned on ``china.jpg``, gives (\S+) dB and the ready "
-        r"denoiser, untrained, (\S+) dB",
+        r"cores, where non-local means, tuned on ``china.jpg``, gives (\S+) dB, BM3D, given σ, "
+        r"(\S+) dB, and the ready denoiser, untrained, (\S+) dB",
         field("first_fit", lambda r: r["curves"]["defaults"][-1][2], ".2f"),
         field("first_fit", lambda r: r["classical"]["nl_means"], ".2f"),
+        field("first_fit", lambda r: r["classical"]["bm3d"], ".2f"),
         field("first_fit", lambda r: r["curves"]["ready fine-tuned"][0][2], ".2f"),
     ),
     quote(
