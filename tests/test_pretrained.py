@@ -104,6 +104,22 @@ def test_a_clone_drops_the_shipped_weights():
         check_is_fitted(copy)
 
 
+def test_fine_tuning_starts_with_a_fresh_optimizer():
+    # The shipped Adam moments are those of the end of the model's training, on
+    # other photos; fine-tuning from them took steps several times larger than
+    # its learning rate.
+    estimator = photo_denoiser().set_params(learning_rate=1e-5, batch_size=8)
+    optimizer = estimator.model_.optimizer
+    assert int(optimizer.iterations.numpy()) == 0
+    assert float(optimizer.learning_rate.numpy()) == pytest.approx(1e-3)
+    before = [w.copy() for w in estimator.model_.get_weights()]
+    estimator.partial_fit([img_as_float(data.coins())[:60, :64]])
+    steps = int(optimizer.iterations.numpy())
+    assert steps > 0
+    moved = max(np.abs(a - b).max() for a, b in zip(estimator.model_.get_weights(), before))
+    assert 0 < moved <= 1.01 * steps * 1e-5
+
+
 def test_partial_fit_fine_tunes_too():
     estimator = photo_denoiser().set_params(batch_size=8)
     iterations = estimator.n_iter_

@@ -6,6 +6,12 @@ that file must have, and its training recipe, which
 ``scripts/train_photo_denoisers.py`` reproduces from scratch. A file is
 read into memory and checked before it is loaded; nothing ever writes to it,
 so fine-tuning a returned estimator changes that estimator only.
+
+A returned estimator's optimizer starts afresh, as a new training run's
+does: the file holds Adam's moments from the end of the model's own
+training, gradient statistics of other photos, and fine-tuning from them
+took steps several times larger than its learning rate (measured in
+``benchmarks/results/fine_tuning_ready.md``).
 """
 
 import hashlib
@@ -14,6 +20,8 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 from .._autoencoder import load
 
@@ -64,7 +72,9 @@ def photo_denoiser(color=False):
     It is returned with ``warm_start=True``: :meth:`fit` and
     :meth:`partial_fit` on your own clean photos fine-tune it (noisy inputs
     are made by its `noise`, a :class:`~skdenoise.GaussianNoiser` of the same
-    range) rather than starting afresh. The shipped file is never written.
+    range) rather than starting afresh. Its optimizer has taken no step yet,
+    so the first steps move each weight by about `learning_rate`. The
+    shipped file is never written.
 
     Parameters
     ----------
@@ -116,7 +126,16 @@ def photo_denoiser(color=False):
         raise TypeError(f"color must be True or False, got {color!r}.")
     ready = READY_MODELS["color" if color else "grey"]
     estimator = load_checked(resources.files(__name__) / ready.file, ready.sha256)
+    _restart_optimizer(estimator.model_.optimizer)
     return estimator.set_params(warm_start=True)
+
+
+def _restart_optimizer(optimizer):
+    """Return `optimizer` to its state before its first step, its learning rate kept."""
+    learning_rate = optimizer.learning_rate.numpy()
+    for variable in optimizer.variables:
+        variable.assign(np.zeros(variable.shape, variable.dtype))
+    optimizer.learning_rate = learning_rate
 
 
 def load_checked(path, sha256):
