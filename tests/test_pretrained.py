@@ -106,8 +106,8 @@ def test_a_clone_drops_the_shipped_weights():
 
 def test_fine_tuning_starts_with_a_fresh_optimizer():
     # The shipped Adam moments are those of the end of the model's training, on
-    # other photos; fine-tuning from them took steps several times larger than
-    # its learning rate.
+    # other photos; fine-tuning from them moved some weights several times as
+    # far as its learning rate.
     estimator = photo_denoiser().set_params(learning_rate=1e-5, batch_size=8)
     optimizer = estimator.model_.optimizer
     assert int(optimizer.iterations.numpy()) == 0

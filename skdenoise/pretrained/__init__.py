@@ -10,7 +10,7 @@ so fine-tuning a returned estimator changes that estimator only.
 A returned estimator's optimizer starts afresh, as a new training run's
 does: the file holds Adam's moments from the end of the model's own
 training, gradient statistics of other photos, and fine-tuning from them
-took steps several times larger than its learning rate (measured in
+moved some weights several times as far as its learning rate (measured in
 ``benchmarks/results/fine_tuning_ready.md``).
 """
 
